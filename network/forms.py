@@ -1,0 +1,190 @@
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.db.models.functions import Lower
+
+from network.linkedin import normalize_linkedin_url
+from network.models import Contact, OwnerSettings, Tag
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_TAGS = 20
+
+
+class ContactForm(forms.ModelForm):
+    tag_names = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Separate tags with commas, e.g. climate, Oslo, investors.",
+    )
+    linkedin_url = forms.CharField(
+        label="LinkedIn profile", required=False, max_length=300, widget=forms.URLInput
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "full_name",
+            "stands_for",
+            "company",
+            "title",
+            "email",
+            "phone",
+            "linkedin_url",
+            "location",
+            "how_we_met",
+            "linkedin_status",
+            "connected_on",
+            "closeness",
+            "photo",
+            "notes",
+        ]
+        widgets = {
+            "connected_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+        error_messages = {"full_name": {"required": "Enter the person's name."}}
+
+    def __init__(self, *args, owner, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.owner = owner
+        if self.instance.pk:
+            self.fields["tag_names"].initial = ", ".join(
+                tag.name for tag in self.instance.tags.all()
+            )
+        self.fields["full_name"].widget.attrs.update(autofocus=True, autocomplete="off")
+
+    def clean_linkedin_url(self) -> str:
+        url = normalize_linkedin_url(self.cleaned_data["linkedin_url"])
+        if url:
+            taken = (
+                Contact.objects.owned_by(self.instance.owner)
+                .filter(linkedin_url=url)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if taken:
+                raise ValidationError(f"{taken.full_name} already has this LinkedIn profile.")
+        return url
+
+    def clean_tag_names(self) -> list[str]:
+        names: dict[str, str] = {}
+        for raw in self.cleaned_data["tag_names"].split(","):
+            name = " ".join(raw.split())
+            if len(name) > Tag._meta.get_field("name").max_length:
+                raise ValidationError(
+                    f"“{name[:20]}…” is too long for a tag (50 characters at most)."
+                )
+            if name:
+                names.setdefault(name.lower(), name)
+        if len(names) > MAX_TAGS:
+            raise ValidationError(f"Use at most {MAX_TAGS} tags.")
+        return list(names.values())
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
+            raise ValidationError("This photo is larger than 5 MB; choose a smaller one.")
+        return photo
+
+    def save(self, commit: bool = True) -> Contact:
+        contact = super().save(commit=commit)
+        if commit:
+            contact.tags.set(tags_get_or_create(contact.owner, self.cleaned_data["tag_names"]))
+        return contact
+
+
+def tags_get_or_create(owner, names: list[str]) -> list[Tag]:
+    """The owner's tags with these names (matched case-insensitively), creating the missing ones."""
+    wanted = {name.lower(): name for name in names}
+    existing = {
+        tag.lower_name: tag
+        for tag in Tag.objects.owned_by(owner)
+        .annotate(lower_name=Lower("name"))
+        .filter(lower_name__in=wanted)
+    }
+    missing = [Tag(owner=owner, name=name) for key, name in wanted.items() if key not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        existing = {
+            tag.lower_name: tag
+            for tag in Tag.objects.owned_by(owner)
+            .annotate(lower_name=Lower("name"))
+            .filter(lower_name__in=wanted)
+        }
+    return list(existing.values())
+
+
+class ContactFilterForm(forms.Form):
+    SORTS = {
+        "name": ("Name", [Lower("full_name"), "pk"]),
+        "recent": (
+            "Last interaction",
+            [F("last_interaction_on").desc(nulls_last=True), Lower("full_name"), "pk"],
+        ),
+        "quiet": (
+            "Longest silence",
+            [F("last_interaction_on").asc(nulls_first=True), Lower("full_name"), "pk"],
+        ),
+    }
+
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.none(), required=False, empty_label="All tags", to_field_name="name"
+    )
+    status = forms.ChoiceField(
+        label="LinkedIn",
+        required=False,
+        choices=[("", "Any LinkedIn status"), *Contact.LinkedInStatus.choices],
+    )
+    sort = forms.ChoiceField(
+        required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
+    )
+    archived = forms.BooleanField(label="Show archived", required=False)
+
+    def __init__(self, *args, owner, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.owned_by(owner)
+
+    def filter(self, contacts):
+        """The contacts matching the valid parts of the form; invalid parts are ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        contacts = contacts.filter(is_archived=bool(data.get("archived")))
+        if data.get("q"):
+            contacts = contacts.search(data["q"])
+        if data.get("tag"):
+            contacts = contacts.filter(tags=data["tag"])
+        if data.get("status"):
+            contacts = contacts.filter(linkedin_status=data["status"])
+        return contacts.order_by(*self.SORTS[data.get("sort") or "name"][1])
+
+
+class OwnerSettingsForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label="Time zone", choices=[(name, name) for name in sorted(zoneinfo.available_timezones())]
+    )
+
+    class Meta:
+        model = OwnerSettings
+        fields = [
+            "timezone",
+            "review_weekday",
+            "policy_min_in_person",
+            "policy_min_virtual",
+            "policy_window_months",
+            "recall_desired_retention",
+            "recall_daily_limit",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("policy_min_in_person") == 0 and cleaned.get("policy_min_virtual") == 0:
+            raise ValidationError(
+                "Keep at least one rule of your connection policy: in-person meetings or "
+                "virtual interactions."
+            )
+        return cleaned

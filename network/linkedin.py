@@ -1,0 +1,41 @@
+"""LinkedIn profile addresses, normalised so that one person has one address."""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+
+CANONICAL_HOST = "www.linkedin.com"
+PROFILE_PREFIXES = ("in", "pub")
+
+
+def normalize_linkedin_url(value: str) -> str:
+    """The canonical form of a profile address: https, www.linkedin.com, /in/<slug>, lower case,
+    no query, fragment or trailing slash. An empty value stays empty.
+
+    Raises ValidationError for anything that is not a LinkedIn profile address.
+    """
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = f"https://{value}"
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() not in {"http", "https"} or not (
+        host == "linkedin.com" or host.endswith(".linkedin.com")
+    ):
+        raise ValidationError(
+            "Enter a LinkedIn profile address, like https://www.linkedin.com/in/jane-doe.",
+            code="not_linkedin",
+        )
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if len(segments) < 2 or segments[0].lower() not in PROFILE_PREFIXES:
+        raise ValidationError(
+            "This LinkedIn address does not point at a person's profile; it should look like "
+            "https://www.linkedin.com/in/jane-doe.",
+            code="not_a_profile",
+        )
+    if segments[0].lower() == "in":
+        segments = segments[:2]  # /in/<slug>/details/... is still the same person
+    path = "/".join(segment.lower() for segment in segments)
+    return f"https://{CANONICAL_HOST}/{path}"

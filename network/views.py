@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from network.forms import ContactFilterForm, ContactForm, OwnerSettingsForm
+from network.middleware import TIMEZONE_SESSION_KEY
+from network.models import Contact, OwnerSettings
+
+CONTACTS_PER_PAGE = 50
+TIMELINE_PER_PAGE = 25
+
+
+def _get_contact_for_user(request: HttpRequest, contact_id: int) -> Contact:
+    return get_object_or_404(Contact.objects.owned_by(request.user), pk=contact_id)
+
+
+def _partial(request: HttpRequest, template: str, fragment: str) -> str:
+    """The page's template, or only its fragment when htmx asks for a partial update."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{fragment}"
+    return template
+
+
+@login_required
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    filters = ContactFilterForm(request.GET, owner=request.user)
+    contacts = filters.filter(Contact.objects.owned_by(request.user)).prefetch_related("tags")
+    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _partial(request, "network/contact_list.html", "results"),
+        {"filters": filters, "page": page},
+    )
+
+
+@login_required
+@require_GET
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _get_contact_for_user(request, contact_id)
+    timeline = contact.interactions.select_related("event")
+    page = Paginator(timeline, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/contact_detail.html",
+        {"contact": contact, "tags": contact.tags.all(), "page": page},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    return _contact_form(request, Contact())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    return _contact_form(request, _get_contact_for_user(request, contact_id))
+
+
+def _contact_form(request: HttpRequest, contact: Contact) -> HttpResponse:
+    is_new = contact.pk is None
+    form = ContactForm(
+        request.POST or None, request.FILES or None, instance=contact, owner=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, f"{contact.full_name} {'added' if is_new else 'saved'}.")
+        if request.htmx:
+            return HttpResponseClientRedirect(contact.get_absolute_url())
+        return redirect(contact)
+    return render(
+        request,
+        _partial(request, "network/contact_form.html", "contact-form"),
+        {"form": form, "contact": contact, "is_new": is_new},
+    )
+
+
+@login_required
+@require_POST
+def contact_archive(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _get_contact_for_user(request, contact_id)
+    contact.archive()
+    messages.success(
+        request, f"{contact.full_name} is archived: hidden from lists, kept with everything logged."
+    )
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def contact_unarchive(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _get_contact_for_user(request, contact_id)
+    contact.unarchive()
+    messages.success(request, f"{contact.full_name} is back in your network.")
+    return redirect(contact)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _get_contact_for_user(request, contact_id)
+    if request.method == "POST":
+        name = contact.full_name
+        contact.delete()
+        messages.success(request, f"{name} and everything logged with them are deleted.")
+        return redirect("network:contact-list")
+    return render(
+        request,
+        "network/contact_confirm_delete.html",
+        {"contact": contact, "interaction_count": contact.interactions.count()},
+    )
+
+
+@login_required
+@require_GET
+def contact_photo(request: HttpRequest, contact_id: int) -> FileResponse:
+    contact = _get_contact_for_user(request, contact_id)
+    if not contact.photo:
+        raise Http404("This contact has no photo.")
+    try:
+        photo = contact.photo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The photo file is missing.") from error
+    response = FileResponse(photo)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def owner_settings(request: HttpRequest) -> HttpResponse:
+    form = OwnerSettingsForm(request.POST or None, instance=OwnerSettings.for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        request.session[TIMEZONE_SESSION_KEY] = form.instance.timezone
+        messages.success(request, "Settings saved.")
+        return redirect("network:settings")
+    return render(request, "network/owner_settings.html", {"form": form})
