@@ -111,9 +111,9 @@ class Interaction(models.Model):
                 {"occurred_on": "This date is in the future; log what already happened."}
             )
 
+    def get_absolute_url(self) -> str:
+        return reverse("network:contact-detail", args=[self.contact_id])
+
     @property
     def is_in_person(self) -> bool:
         return self.kind == self.Kind.IN_PERSON
-
-    def get_absolute_url(self) -> str:
-        return reverse("network:contact-detail", args=[self.contact_id])

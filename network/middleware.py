@@ -1,3 +1,4 @@
+import contextlib
 import zoneinfo
 
 from django.utils import timezone
@@ -15,8 +16,6 @@ class OwnerTimezoneMiddleware:
         name = request.session.get(TIMEZONE_SESSION_KEY) if hasattr(request, "session") else None
         timezone.deactivate()
         if name:
-            try:
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.activate(zoneinfo.ZoneInfo(name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                pass
         return self.get_response(request)

@@ -211,7 +211,7 @@ class OwnerSettings(models.Model):
         "recall target",
         default=0.9,
         validators=[MinValueValidator(0.7), MaxValueValidator(0.97)],
-        help_text="The chance of recalling a person that recall checks aim for (0.70–0.97).",
+        help_text="The chance of recalling a person that recall checks aim for (0.70 to 0.97).",
     )
     recall_daily_limit = models.PositiveSmallIntegerField(
         "recall checks per day",
