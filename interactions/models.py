@@ -105,15 +105,11 @@ class Interaction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.contact} on {self.occurred_on:%d %b %Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("network:contact-detail", args=[self.contact_id])
+
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on > timezone.localdate():
             raise ValidationError(
                 {"occurred_on": "This date is in the future; log what already happened."}
             )
-
-    def get_absolute_url(self) -> str:
-        return reverse("network:contact-detail", args=[self.contact_id])
-
-    @property
-    def is_in_person(self) -> bool:
-        return self.kind == self.Kind.IN_PERSON
