@@ -176,14 +176,11 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The container's health check calls /healthz over plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kith@localhost")
+    # HSTS preloading puts the whole registrable domain, subdomains included, into the
+    # browsers' built-in HTTPS-only lists and takes months to undo: that is the owner's
+    # decision (SECURE_HSTS_PRELOAD=1), so `check --deploy` does not warn while it is off.
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

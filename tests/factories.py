@@ -1,0 +1,78 @@
+"""One factory per model, named <Model>Factory: the owner-isolation test finds them by name."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from interactions.models import Event, Interaction
+from invitations.models import Invitation
+from network.models import Contact, OwnerSettings, Tag
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"tag {n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(UserFactory)
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    company = "Acme"
+    title = "Engineer"
+    stands_for = "Builds things that last"
+
+
+class OwnerSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OwnerSettings
+        django_get_or_create = ("owner",)
+
+    owner = factory.SubFactory(UserFactory)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Meetup {n}")
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    place = "Oslo"
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    owner = factory.SubFactory(UserFactory)
+    contact = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    kind = Interaction.Kind.IN_PERSON
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Inviter {n}")
+    headline = "Founder"
+    message = "Hi, let's connect"

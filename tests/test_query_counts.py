@@ -1,0 +1,93 @@
+"""Page cost must not grow with the network: the same queries at 10 and at 500 contacts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from interactions.models import Event, Interaction
+from interactions.stats import contacts_refresh_interaction_stats
+from invitations.models import Invitation
+from network.models import Contact, Tag
+
+SIZES = [10, 500]
+
+
+def _network(owner, size: int) -> Contact:
+    """size contacts, each tagged, with three interactions (one at an event); returns the busiest."""
+    today = timezone.localdate()
+    contacts = Contact.objects.bulk_create(
+        Contact(owner=owner, full_name=f"Person {n:04}", company="Acme", stands_for="Cares") for n in range(size)
+    )
+    tags = Tag.objects.bulk_create(Tag(owner=owner, name=f"tag {n}") for n in range(3))
+    Contact.tags.through.objects.bulk_create(
+        Contact.tags.through(contact=contact, tag=tag) for contact in contacts for tag in tags
+    )
+    event = Event.objects.create(owner=owner, name="Summit", date=today)
+    Interaction.objects.bulk_create(
+        Interaction(
+            owner=owner,
+            contact=contact,
+            event=event if n == 0 else None,
+            kind=Interaction.Kind.IN_PERSON if n == 0 else Interaction.Kind.MESSAGE,
+            occurred_on=today - datetime.timedelta(days=n * 30),
+        )
+        for contact in contacts
+        for n in range(3)
+    )
+    # The busiest contact's timeline grows with the network too.
+    Interaction.objects.bulk_create(
+        Interaction(owner=owner, contact=contacts[0], occurred_on=today - datetime.timedelta(days=n))
+        for n in range(size)
+    )
+    Invitation.objects.bulk_create(
+        Invitation(owner=owner, name=f"Inviter {n}", contact=contacts[n % size]) for n in range(size)
+    )
+    contacts_refresh_interaction_stats(Contact.objects.filter(owner=owner))
+    return contacts[0]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contact_list_costs_six_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    # 1 session, 2 user, 3 count for the paginator, 4 the page of contacts,
+    # 5 their tags (prefetch), 6 the owner's tags for the filter menu.
+    with django_assert_num_queries(6):
+        response = owner_client.get(reverse("network:contact-list"), {"sort": "recent"})
+    assert len(response.context["page"].object_list) == min(size, 50)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_live_search_costs_five_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    # 1 session, 2 user, 3 count, 4 page, 5 tags of the page's contacts.
+    with django_assert_num_queries(5):
+        owner_client.get(reverse("network:contact-list"), {"q": "person tag"}, headers={"HX-Request": "true"})
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contact_page_costs_six_queries(owner_client, owner, django_assert_num_queries, size):
+    contact = _network(owner, size)
+    # 1 session, 2 user, 3 contact, 4 its tags, 5 timeline count, 6 timeline page with events.
+    with django_assert_num_queries(6):
+        response = owner_client.get(contact.get_absolute_url())
+    assert len(response.context["page"].object_list) == min(size + 3, 25)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_costs_six_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    # 1 session, 2 user, 3 network figures (one aggregate), 4 interactions in 30 days,
+    # 5 pending invitations, 6 recent interactions with contacts and events.
+    with django_assert_num_queries(6):
+        response = owner_client.get(reverse("insights:dashboard"))
+    assert response.context["network"]["total"] == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_page_costs_four_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    # 1 session, 2 user, 3 count of pending invitations, 4 the page with linked contacts.
+    with django_assert_num_queries(4):
+        owner_client.get(reverse("invitations:review"))
