@@ -18,7 +18,8 @@ def _network(owner, size: int) -> Contact:
     """size contacts, each tagged, with three interactions (one at an event); returns the busiest."""
     today = timezone.localdate()
     contacts = Contact.objects.bulk_create(
-        Contact(owner=owner, full_name=f"Person {n:04}", company="Acme", stands_for="Cares") for n in range(size)
+        Contact(owner=owner, full_name=f"Person {n:04}", company="Acme", stands_for="Cares")
+        for n in range(size)
     )
     tags = Tag.objects.bulk_create(Tag(owner=owner, name=f"tag {n}") for n in range(3))
     Contact.tags.through.objects.bulk_create(
@@ -38,11 +39,14 @@ def _network(owner, size: int) -> Contact:
     )
     # The busiest contact's timeline grows with the network too.
     Interaction.objects.bulk_create(
-        Interaction(owner=owner, contact=contacts[0], occurred_on=today - datetime.timedelta(days=n))
+        Interaction(
+            owner=owner, contact=contacts[0], occurred_on=today - datetime.timedelta(days=n)
+        )
         for n in range(size)
     )
     Invitation.objects.bulk_create(
-        Invitation(owner=owner, name=f"Inviter {n}", contact=contacts[n % size]) for n in range(size)
+        Invitation(owner=owner, name=f"Inviter {n}", contact=contacts[n % size])
+        for n in range(size)
     )
     contacts_refresh_interaction_stats(Contact.objects.filter(owner=owner))
     return contacts[0]
@@ -63,7 +67,9 @@ def test_live_search_costs_five_queries(owner_client, owner, django_assert_num_q
     _network(owner, size)
     # 1 session, 2 user, 3 count, 4 page, 5 tags of the page's contacts.
     with django_assert_num_queries(5):
-        owner_client.get(reverse("network:contact-list"), {"q": "person tag"}, headers={"HX-Request": "true"})
+        owner_client.get(
+            reverse("network:contact-list"), {"q": "person tag"}, headers={"HX-Request": "true"}
+        )
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -45,7 +45,12 @@ class BrowserProblems(list):
     def watch(self, page) -> None:
         page.on("console", lambda message: message.type == "error" and self.append(message.text))
         page.on("pageerror", lambda error: self.append(str(error)))
-        page.on("response", lambda response: response.status >= 400 and self.append(f"{response.status} {response.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400 and self.append(f"{response.status} {response.url}")
+            ),
+        )
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])

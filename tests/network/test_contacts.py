@@ -16,7 +16,9 @@ def _listed(client, **params) -> list[str]:
 
 
 def _create(client, **data):
-    return client.post(reverse("network:contact-create"), {"linkedin_status": "not_connected", **data})
+    return client.post(
+        reverse("network:contact-create"), {"linkedin_status": "not_connected", **data}
+    )
 
 
 def test_adding_a_contact_shows_their_page(owner_client, owner):
@@ -56,14 +58,28 @@ def test_htmx_form_redirects_the_browser_to_the_new_contact(owner_client, owner)
     [
         ({"full_name": "   "}, "full_name", "Enter the person&#x27;s name."),
         ({"full_name": "X", "email": "not-an-email"}, "email", "Enter a valid email address."),
-        ({"full_name": "X", "linkedin_url": "https://example.com/in/x"}, "linkedin_url", "Enter a LinkedIn profile address"),
-        ({"full_name": "X", "linkedin_url": "https://www.linkedin.com/in"}, "linkedin_url", "does not point at a person"),
-        ({"full_name": "X", "connected_on": "2999-01-01"}, "connected_on", "cannot be in the future"),
+        (
+            {"full_name": "X", "linkedin_url": "https://example.com/in/x"},
+            "linkedin_url",
+            "Enter a LinkedIn profile address",
+        ),
+        (
+            {"full_name": "X", "linkedin_url": "https://www.linkedin.com/in"},
+            "linkedin_url",
+            "does not point at a person",
+        ),
+        (
+            {"full_name": "X", "connected_on": "2999-01-01"},
+            "connected_on",
+            "cannot be in the future",
+        ),
         ({"full_name": "X", "connected_on": "yesterday"}, "connected_on", "Enter a valid date."),
         ({"full_name": "X", "tag_names": "a" * 60}, "tag_names", "too long for a tag"),
     ],
 )
-def test_bad_input_is_explained_beside_the_field_and_saves_nothing(owner_client, data, field, message):
+def test_bad_input_is_explained_beside_the_field_and_saves_nothing(
+    owner_client, data, field, message
+):
     response = _create(owner_client, **data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -74,14 +90,23 @@ def test_bad_input_is_explained_beside_the_field_and_saves_nothing(owner_client,
 
 def test_a_linkedin_profile_belongs_to_one_contact_per_owner(owner_client, owner, other_user):
     ContactFactory(owner=owner, full_name="Linus", linkedin_url="https://www.linkedin.com/in/linus")
-    ContactFactory(owner=other_user, full_name="Other's Linus", linkedin_url="https://www.linkedin.com/in/taken")
+    ContactFactory(
+        owner=other_user,
+        full_name="Other's Linus",
+        linkedin_url="https://www.linkedin.com/in/taken",
+    )
 
-    response = _create(owner_client, full_name="Duplicate", linkedin_url="http://de.linkedin.com/in/Linus/")
+    response = _create(
+        owner_client, full_name="Duplicate", linkedin_url="http://de.linkedin.com/in/Linus/"
+    )
     assert "Linus already has this LinkedIn profile." in response.content.decode()
     assert Contact.objects.filter(owner=owner).count() == 1
 
     # Another user's contacts do not count.
-    assert _create(owner_client, full_name="Mine", linkedin_url="linkedin.com/in/taken").status_code == 302
+    assert (
+        _create(owner_client, full_name="Mine", linkedin_url="linkedin.com/in/taken").status_code
+        == 302
+    )
 
 
 def test_editing_keeps_the_profile_and_replaces_the_tags(owner_client, owner):
@@ -89,7 +114,12 @@ def test_editing_keeps_the_profile_and_replaces_the_tags(owner_client, owner):
     contact.tags.add(TagFactory(owner=owner, name="old"))
     response = owner_client.post(
         reverse("network:contact-edit", args=[contact.pk]),
-        {"full_name": "New Name", "linkedin_url": contact.linkedin_url, "linkedin_status": "connected", "tag_names": "new"},
+        {
+            "full_name": "New Name",
+            "linkedin_url": contact.linkedin_url,
+            "linkedin_status": "connected",
+            "tag_names": "new",
+        },
     )
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -143,7 +173,9 @@ def test_search_matches_name_company_title_and_tags(owner_client, owner):
 
 def test_htmx_search_answers_with_only_the_results(owner_client, owner):
     ContactFactory(owner=owner, full_name="Ingrid Berg")
-    page = owner_client.get(reverse("network:contact-list"), {"q": "ingrid"}, headers={"HX-Request": "true"}).content.decode()
+    page = owner_client.get(
+        reverse("network:contact-list"), {"q": "ingrid"}, headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'id="contact-results"' in page
     assert "<html" not in page
 
@@ -170,7 +202,9 @@ def test_filters_by_tag_and_linkedin_status_and_sorts_by_last_interaction(owner_
 
 def test_unknown_filters_are_reported_not_a_server_error(owner_client, owner):
     ContactFactory(owner=owner, full_name="Still Listed")
-    response = owner_client.get(reverse("network:contact-list"), {"tag": "nope", "sort": "x' OR 1=1", "page": "abc"})
+    response = owner_client.get(
+        reverse("network:contact-list"), {"tag": "nope", "sort": "x' OR 1=1", "page": "abc"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Some filters were not understood" in page
@@ -178,7 +212,9 @@ def test_unknown_filters_are_reported_not_a_server_error(owner_client, owner):
 
 
 def test_list_paginates(owner_client, owner):
-    Contact.objects.bulk_create(Contact(owner=owner, full_name=f"Person {n:03}") for n in range(120))
+    Contact.objects.bulk_create(
+        Contact(owner=owner, full_name=f"Person {n:03}") for n in range(120)
+    )
     response = owner_client.get(reverse("network:contact-list"), {"page": 3})
     assert response.context["page"].number == 3
     assert "Page 3 of 3" in response.content.decode()
@@ -187,8 +223,20 @@ def test_list_paginates(owner_client, owner):
 
 def test_contact_page_shows_the_timeline_newest_first(owner_client, owner):
     contact = ContactFactory(owner=owner, full_name="Tim Line")
-    InteractionFactory(owner=owner, contact=contact, kind="call", note="First call", occurred_on=datetime.date(2025, 1, 5))
-    InteractionFactory(owner=owner, contact=contact, kind="in_person", note="Coffee", occurred_on=datetime.date(2026, 3, 1))
+    InteractionFactory(
+        owner=owner,
+        contact=contact,
+        kind="call",
+        note="First call",
+        occurred_on=datetime.date(2025, 1, 5),
+    )
+    InteractionFactory(
+        owner=owner,
+        contact=contact,
+        kind="in_person",
+        note="Coffee",
+        occurred_on=datetime.date(2026, 3, 1),
+    )
     contacts_refresh_interaction_stats([contact.pk])
 
     page = owner_client.get(contact.get_absolute_url()).content.decode()
