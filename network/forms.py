@@ -51,6 +51,7 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, owner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
+        self._previous_photo = self.instance.photo.name
         if self.instance.pk:
             self.fields["tag_names"].initial = ", ".join(
                 tag.name for tag in self.instance.tags.all()
@@ -94,6 +95,8 @@ class ContactForm(forms.ModelForm):
         contact = super().save(commit=commit)
         if commit:
             contact.tags.set(tags_get_or_create(contact.owner, self.cleaned_data["tag_names"]))
+            if self._previous_photo and self._previous_photo != contact.photo.name:
+                contact.photo.storage.delete(self._previous_photo)
         return contact
 
 

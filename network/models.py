@@ -158,6 +158,14 @@ class Contact(models.Model):
         if self.connected_on and self.connected_on > timezone.localdate():
             raise ValidationError({"connected_on": "The connection date cannot be in the future."})
 
+    def delete(self, *args, **kwargs):
+        """Deleting a person deletes their photo file too: nothing of them is left behind."""
+        photo = self.photo
+        result = super().delete(*args, **kwargs)
+        if photo:
+            photo.delete(save=False)
+        return result
+
     @property
     def interaction_count(self) -> int:
         return self.in_person_count + self.other_interaction_count
