@@ -1,0 +1,25 @@
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def days_ago(day: datetime.date | None) -> str:
+    """How long ago a date was, in the one unit a person would use: "3 weeks ago"."""
+    if day is None:
+        return ""
+    days = (timezone.localdate() - day).days
+    if days < 0:
+        return "in the future"
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    for unit, length in (("year", 365), ("month", 30), ("week", 7), ("day", 1)):
+        if days >= length * (2 if unit != "day" else 1):
+            count = days // length
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return f"{days} days ago"
