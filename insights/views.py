@@ -7,11 +7,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from interactions.models import Interaction
+from interactions.models import FollowUp, Interaction
 from invitations.models import Invitation
 from network.models import Contact
 
 RECENT_INTERACTIONS = 8
+FOLLOW_UPS_SHOWN = 20
 QUIET_AFTER_DAYS = 365
 
 
@@ -38,5 +39,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "interactions_last_30_days": interactions.since(today - timedelta(days=30)).count(),
         "pending_invitations": Invitation.objects.owned_by(request.user).pending().count(),
         "recent": interactions.select_related("contact", "event")[:RECENT_INTERACTIONS],
+        "follow_ups": FollowUp.objects.owned_by(request.user)
+        .due(today)
+        .select_related("contact")[:FOLLOW_UPS_SHOWN],
+        "today": today,
+        "kinds": Interaction.Kind.choices,
     }
-    return render(request, "insights/dashboard.html", context)
+    template = "insights/dashboard.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#follow-ups"
+    return render(request, template, context)

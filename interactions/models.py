@@ -1,4 +1,6 @@
-"""What happened: events and interactions (one contact, one moment)."""
+"""What happened: events, interactions (one contact, one moment) and follow-ups."""
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -83,6 +85,8 @@ class Interaction(models.Model):
     note = models.TextField(blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     external_id = models.CharField(max_length=255, blank=True)
+    # The "log a meeting" form that created it: a second submit of the same form is refused.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,6 +104,11 @@ class Interaction(models.Model):
                 condition=~Q(external_id=""),
                 name="interaction_external_id_unique_per_owner",
             ),
+            models.UniqueConstraint(
+                fields=["owner", "batch", "contact"],
+                condition=Q(batch__isnull=False),
+                name="interaction_once_per_contact_per_batch",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,3 +122,49 @@ class Interaction(models.Model):
             raise ValidationError(
                 {"occurred_on": "This date is in the future; log what already happened."}
             )
+
+
+class FollowUpQuerySet(OwnedQuerySet):
+    def open(self) -> "FollowUpQuerySet":
+        return self.filter(done_at__isnull=True)
+
+    def due(self, today) -> "FollowUpQuerySet":
+        return self.open().filter(due_on__lte=today)
+
+
+class FollowUp(models.Model):
+    """A reminder to get back to a contact by a date; done when the owner logs the contact."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="follow_ups")
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The interaction this follow-up was set on.",
+    )
+    due_on = models.DateField("follow up on")
+    note = models.CharField(max_length=300, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"], name="followup_owner_due")]
+
+    def __str__(self) -> str:
+        return f"Follow up with {self.contact} on {self.due_on:%d %b %Y}"
+
+    def snooze(self, days: int) -> None:
+        self.due_on = max(self.due_on, timezone.localdate()) + datetime.timedelta(days=days)
+        self.save(update_fields=["due_on"])
+
+    def mark_done(self) -> None:
+        self.done_at = timezone.now()
+        self.save(update_fields=["done_at"])

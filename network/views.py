@@ -46,7 +46,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     page = Paginator(timeline, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "network/contact_detail.html",
+        _partial(request, "network/contact_detail.html", "history"),
         {"contact": contact, "tags": contact.tags.all(), "page": page},
     )
 

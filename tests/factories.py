@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from interactions.models import Event, Interaction
+from interactions.models import Event, FollowUp, Interaction
 from invitations.models import Invitation
 from network.models import Contact, OwnerSettings, Tag
 
@@ -76,3 +76,13 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Inviter {n}")
     headline = "Founder"
     message = "Hi, let's connect"
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    owner = factory.SubFactory(UserFactory)
+    contact = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
+    due_on = factory.LazyFunction(timezone.localdate)
+    note = "Send the report"

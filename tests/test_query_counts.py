@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interactions.models import Event, Interaction
+from interactions.models import Event, FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, Tag
@@ -82,11 +82,12 @@ def test_contact_page_costs_six_queries(owner_client, owner, django_assert_num_q
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_dashboard_costs_six_queries(owner_client, owner, django_assert_num_queries, size):
+def test_dashboard_costs_seven_queries(owner_client, owner, django_assert_num_queries, size):
     _network(owner, size)
     # 1 session, 2 user, 3 network figures (one aggregate), 4 interactions in 30 days,
-    # 5 pending invitations, 6 recent interactions with contacts and events.
-    with django_assert_num_queries(6):
+    # 5 pending invitations, 6 recent interactions with contacts and events,
+    # 7 follow-ups due with their contacts.
+    with django_assert_num_queries(7):
         response = owner_client.get(reverse("insights:dashboard"))
     assert response.context["network"]["total"] == size
 
@@ -97,3 +98,36 @@ def test_review_page_costs_four_queries(owner_client, owner, django_assert_num_q
     # 1 session, 2 user, 3 count of pending invitations, 4 the page with linked contacts.
     with django_assert_num_queries(4):
         owner_client.get(reverse("invitations:review"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_event_list_costs_four_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    Event.objects.bulk_create(Event(owner=owner, name=f"Event {n}") for n in range(size))
+    # 1 session, 2 user, 3 count, 4 the page of events with how many people were met.
+    with django_assert_num_queries(4):
+        response = owner_client.get(reverse("interactions:event-list"))
+    assert len(response.context["page"].object_list) == min(size + 1, 30)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_event_page_costs_five_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    event = Event.objects.get(owner=owner, name="Summit")
+    # 1 session, 2 user, 3 event, 4 the people met with their contacts, 5 follow-ups.
+    with django_assert_num_queries(5):
+        response = owner_client.get(reverse("interactions:event-detail", args=[event.pk]))
+    assert f"Who you met ({size})" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_log_page_and_suggestions_cost_the_same_at_any_size(
+    owner_client, owner, django_assert_num_queries, size
+):
+    _network(owner, size)
+    # 1 session, 2 user, 3 the recent events to choose from.
+    with django_assert_num_queries(3):
+        owner_client.get(reverse("interactions:log-meeting"))
+    # 1 session, 2 user, 3 at most eight matching contacts.
+    with django_assert_num_queries(3):
+        owner_client.get(reverse("interactions:attendee-suggestions"), {"q": "person 00"})

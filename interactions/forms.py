@@ -1,0 +1,294 @@
+import datetime
+import re
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from interactions.models import Event, Interaction
+from network.linkedin import normalize_linkedin_url
+from network.models import Contact
+
+FOLLOW_UP_CHOICES = [
+    ("", "No follow-up"),
+    ("7", "In 1 week"),
+    ("14", "In 2 weeks"),
+    ("30", "In 1 month"),
+]
+RECENT_EVENTS = 30
+MAX_ATTENDEES = 100
+NEW_EVENT, NO_EVENT = "new", "none"
+TOKEN = re.compile(r"^[0-9a-f]{8}$")
+
+
+def new_row_token() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _not_in_future(day: datetime.date | None) -> datetime.date | None:
+    if day and day > timezone.localdate():
+        raise ValidationError("This date is in the future; log what already happened.")
+    return day
+
+
+class MeetingForm(forms.Form):
+    """The event part of "Log a meeting": a new event, a recent one, or none."""
+
+    event = forms.ChoiceField(label="Event")
+    name = forms.CharField(label="Event name", required=False, max_length=200)
+    date = forms.DateField(
+        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label="Place", required=False, max_length=200)
+    batch = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner, chosen_event: Event | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        recent = list(Event.objects.owned_by(owner)[:RECENT_EVENTS])
+        if chosen_event and chosen_event not in recent:
+            recent.insert(0, chosen_event)
+        self.events = {str(event.pk): event for event in recent}
+        self.fields["event"].choices = [
+            (NEW_EVENT, "A new event"),
+            (NO_EVENT, "No event: a coffee, a call, a one-off"),
+            *((key, str(event)) for key, event in self.events.items()),
+        ]
+        self.fields["event"].initial = str(chosen_event.pk) if chosen_event else NEW_EVENT
+        self.fields["batch"].initial = uuid.uuid4()
+
+    def clean_date(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["date"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("event") == NEW_EVENT:
+            cleaned["name"] = " ".join(cleaned.get("name", "").split())
+            if not cleaned["name"]:
+                self.add_error("name", "Name the event, or choose “No event”.")
+        return cleaned
+
+    @property
+    def chosen_event(self) -> Event | None:
+        return self.events.get(self.cleaned_data["event"])
+
+    @property
+    def day(self) -> datetime.date:
+        event = self.chosen_event
+        return event.date if event else self.cleaned_data["date"]
+
+
+class AttendeeForm(forms.Form):
+    """One person met: an existing contact (contact id) or a new person (name and details)."""
+
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    full_name = forms.CharField(label="Name", required=False, max_length=200)
+    company = forms.CharField(required=False, max_length=200)
+    title = forms.CharField(label="Title", required=False, max_length=300)
+    stands_for = forms.CharField(label="What they stand for", required=False, max_length=200)
+    email = forms.EmailField(required=False, max_length=254)
+    linkedin_url = forms.CharField(label="LinkedIn profile", required=False, max_length=300)
+    kind = forms.ChoiceField(choices=Interaction.Kind.choices, initial=Interaction.Kind.IN_PERSON)
+    note = forms.CharField(required=False, max_length=2000)
+    follow_up = forms.ChoiceField(label="Follow up", choices=FOLLOW_UP_CHOICES, required=False)
+    follow_up_on = forms.DateField(
+        label="or on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, token: str, known: dict[int, Contact], **kwargs) -> None:
+        super().__init__(*args, prefix=f"row-{token}", **kwargs)
+        self.token = token
+        self.known = known
+        self.reuse: Contact | None = None
+
+    @property
+    def existing(self) -> Contact | None:
+        value = self["contact"].value()
+        try:
+            return self.known.get(int(value)) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    def clean_contact(self) -> int | None:
+        contact_id = self.cleaned_data["contact"]
+        if contact_id is not None and contact_id not in self.known:
+            raise ValidationError("This person is not in your network.")
+        return contact_id
+
+    def clean_linkedin_url(self) -> str:
+        return normalize_linkedin_url(self.cleaned_data["linkedin_url"])
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_follow_up_on(self) -> datetime.date | None:
+        day = self.cleaned_data["follow_up_on"]
+        if day and day < timezone.localdate():
+            raise ValidationError("Choose a follow-up date from today on.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contact") is None and "contact" not in self.errors:
+            cleaned["full_name"] = " ".join(cleaned.get("full_name", "").split())
+            if not cleaned["full_name"]:
+                self.add_error("full_name", "Enter the new person's name.")
+        return cleaned
+
+    @property
+    def follow_up_date(self) -> datetime.date | None:
+        if self.cleaned_data.get("follow_up_on"):
+            return self.cleaned_data["follow_up_on"]
+        if self.cleaned_data.get("follow_up"):
+            return timezone.localdate() + datetime.timedelta(
+                days=int(self.cleaned_data["follow_up"])
+            )
+        return None
+
+    def identity(self) -> str:
+        """What makes two rows the same person."""
+        if self.cleaned_data.get("contact") is not None:
+            return f"contact:{self.cleaned_data['contact']}"
+        return f"name:{self.cleaned_data.get('full_name', '').lower()}"
+
+
+class LogMeetingForm:
+    """The whole "Log a meeting" form: the event and one AttendeeForm per person.
+
+    Rows are identified by short tokens posted as `row`, so people can be added and
+    removed in the browser without renumbering anything.
+    """
+
+    def __init__(self, owner, data=None, chosen_event: Event | None = None) -> None:
+        self.owner = owner
+        self.data = data
+        self.meeting = MeetingForm(data, owner=owner, chosen_event=chosen_event)
+        tokens = list(
+            dict.fromkeys(t for t in (data.getlist("row") if data else []) if TOKEN.match(t))
+        )
+        self.too_many = len(tokens) > MAX_ATTENDEES
+        ids = (
+            {_int(data.get(f"row-{token}-contact")) for token in tokens} - {None} if data else set()
+        )
+        self.known = (
+            {c.pk: c for c in Contact.objects.owned_by(owner).filter(pk__in=ids)} if ids else {}
+        )
+        self.rows = [
+            AttendeeForm(data, token=token, known=self.known) for token in tokens[:MAX_ATTENDEES]
+        ]
+        self.errors: list[str] = []
+        self.suggestions: list[Contact] = []
+
+    def add_row(self, contact: Contact | None = None, name: str = "") -> AttendeeForm:
+        """A new unbound row, for the form re-rendered without JavaScript."""
+        if contact:
+            self.known[contact.pk] = contact
+        row = AttendeeForm(
+            token=new_row_token(),
+            known=self.known,
+            initial={"contact": contact.pk if contact else None, "full_name": name},
+        )
+        self.rows.append(row)
+        return row
+
+    def remove_row(self, token: str) -> None:
+        self.rows = [row for row in self.rows if row.token != token]
+
+    def is_valid(self) -> bool:
+        valid = self.meeting.is_valid()
+        valid = all([row.is_valid() for row in self.rows]) and valid
+        if self.too_many:
+            self.errors.append(f"Log at most {MAX_ATTENDEES} people at once.")
+        if not self.rows:
+            self.errors.append("Add at least one person you met.")
+        seen: set[str] = set()
+        for row in self.rows:
+            if row.is_valid():
+                if row.identity() in seen:
+                    row.add_error(None, "This person is already in the list above.")
+                seen.add(row.identity())
+        self._offer_existing_contacts()
+        return valid and not self.errors and all(not row.errors for row in self.rows)
+
+    def _offer_existing_contacts(self) -> None:
+        """New people already known by email or LinkedIn profile are offered for reuse."""
+        new_rows = [
+            row for row in self.rows if row.is_valid() and row.cleaned_data["contact"] is None
+        ]
+        emails = {row.cleaned_data["email"] for row in new_rows} - {""}
+        urls = {row.cleaned_data["linkedin_url"] for row in new_rows} - {""}
+        if not emails and not urls:
+            return
+        matches = list(
+            Contact.objects.owned_by(self.owner).filter(
+                Q(email__in=emails) | Q(linkedin_url__in=urls)
+            )
+        )
+        for row in new_rows:
+            for contact in matches:
+                if (row.cleaned_data["email"] and contact.email == row.cleaned_data["email"]) or (
+                    row.cleaned_data["linkedin_url"]
+                    and contact.linkedin_url == row.cleaned_data["linkedin_url"]
+                ):
+                    row.reuse = contact
+                    row.add_error(
+                        None,
+                        f"{contact.full_name} is already in your network with this email or profile.",
+                    )
+                    break
+
+    @property
+    def batch(self) -> uuid.UUID:
+        return self.meeting.cleaned_data["batch"]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class QuickLogForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_on", "note"]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.TextInput(attrs={"placeholder": "What you talked about (optional)"}),
+        }
+        labels = {"occurred_on": "Date"}
+
+    def clean_occurred_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["occurred_on"])
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["occurred_on", "kind", "initiated_by", "event", "note"]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = Event.objects.owned_by(self.instance.owner)
+
+    def clean_occurred_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["occurred_on"])
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["name", "date", "place", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_date(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["date"])
