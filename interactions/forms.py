@@ -10,12 +10,14 @@ from django.utils import timezone
 from interactions.models import Event, Interaction
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact
+from network.widgets import DatePicker
 
 FOLLOW_UP_CHOICES = [
     ("", "No follow-up"),
     ("7", "In 1 week"),
     ("14", "In 2 weeks"),
     ("30", "In 1 month"),
+    ("date", "On a date…"),
 ]
 RECENT_EVENTS = 30
 MAX_ATTENDEES = 100
@@ -38,9 +40,7 @@ class MeetingForm(forms.Form):
 
     event = forms.ChoiceField(label="Event")
     name = forms.CharField(label="Event name", required=False, max_length=200)
-    date = forms.DateField(
-        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label="Date", initial=timezone.localdate, widget=DatePicker())
     place = forms.CharField(label="Place", required=False, max_length=200)
     batch = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -92,9 +92,7 @@ class AttendeeForm(forms.Form):
     kind = forms.ChoiceField(choices=Interaction.Kind.choices, initial=Interaction.Kind.IN_PERSON)
     note = forms.CharField(required=False, max_length=2000)
     follow_up = forms.ChoiceField(label="Follow up", choices=FOLLOW_UP_CHOICES, required=False)
-    follow_up_on = forms.DateField(
-        label="or on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_on = forms.DateField(label="Follow-up date", required=False, widget=DatePicker())
 
     def __init__(self, *args, token: str, known: dict[int, Contact], **kwargs) -> None:
         super().__init__(*args, prefix=f"row-{token}", **kwargs)
@@ -130,6 +128,12 @@ class AttendeeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            cleaned.get("follow_up") == "date"
+            and not cleaned.get("follow_up_on")
+            and "follow_up_on" not in self.errors
+        ):
+            self.add_error("follow_up_on", "Pick the day to follow up.")
         if cleaned.get("contact") is None and "contact" not in self.errors:
             cleaned["full_name"] = " ".join(cleaned.get("full_name", "").split())
             if not cleaned["full_name"]:
@@ -140,7 +144,7 @@ class AttendeeForm(forms.Form):
     def follow_up_date(self) -> datetime.date | None:
         if self.cleaned_data.get("follow_up_on"):
             return self.cleaned_data["follow_up_on"]
-        if self.cleaned_data.get("follow_up"):
+        if self.cleaned_data.get("follow_up", "").isdigit():
             return timezone.localdate() + datetime.timedelta(
                 days=int(self.cleaned_data["follow_up"])
             )
@@ -255,7 +259,7 @@ class QuickLogForm(forms.ModelForm):
         model = Interaction
         fields = ["kind", "occurred_on", "note"]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_on": DatePicker(),
             "note": forms.TextInput(attrs={"placeholder": "What you talked about (optional)"}),
         }
         labels = {"occurred_on": "Date"}
@@ -269,7 +273,7 @@ class InteractionForm(forms.ModelForm):
         model = Interaction
         fields = ["occurred_on", "kind", "initiated_by", "event", "note"]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_on": DatePicker(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -286,7 +290,7 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = ["name", "date", "place", "notes"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DatePicker(),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact, OwnerSettings, Tag
+from network.widgets import DatePicker
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_TAGS = 20
@@ -42,7 +43,7 @@ class ContactForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "connected_on": forms.DateInput(attrs={"type": "date"}),
+            "connected_on": DatePicker(),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
         }

@@ -15,7 +15,8 @@ SIZES = [10, 500]
 
 
 def _network(owner, size: int) -> Contact:
-    """size contacts, each tagged, with three interactions (one at an event); returns the busiest."""
+    """size contacts, each tagged, with three interactions (one at an event), an invitation and a
+    follow-up due; returns the busiest."""
     today = timezone.localdate()
     contacts = Contact.objects.bulk_create(
         Contact(owner=owner, full_name=f"Person {n:04}", company="Acme", stands_for="Cares")
@@ -48,6 +49,7 @@ def _network(owner, size: int) -> Contact:
         Invitation(owner=owner, name=f"Inviter {n}", contact=contacts[n % size])
         for n in range(size)
     )
+    FollowUp.objects.bulk_create(FollowUp(owner=owner, contact=c, due_on=today) for c in contacts)
     contacts_refresh_interaction_stats(Contact.objects.filter(owner=owner))
     return contacts[0]
 

@@ -31,8 +31,21 @@
     form.querySelector("[data-meeting-date]").hidden = choice !== "new" && choice !== "none";
   }
 
+  // The follow-up date field only matters for "On a date…".
+  function followFollowUpChoices() {
+    form.querySelectorAll(".attendee").forEach((row) => {
+      const choice = row.querySelector("select[name$='-follow_up']");
+      const dateField = row.querySelector("[data-follow-up-date]");
+      if (choice && dateField) dateField.hidden = choice.value !== "date";
+    });
+  }
+
   eventChoice.addEventListener("change", followEventChoice);
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("select[name$='-follow_up']")) followFollowUpChoices();
+  });
   followEventChoice();
+  followFollowUpChoices();
 
   search.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -72,7 +85,10 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "suggestions") {
       highlight(0);
-    } else if (event.detail.target === attendees) {
+      return;
+    }
+    followFollowUpChoices();
+    if (event.detail.target === attendees) {
       // A new person's next useful field is what they stand for; otherwise, the next name.
       clearSearch();
       const standsFor = attendees.lastElementChild.querySelector("input[name$='-stands_for']");
