@@ -1,6 +1,7 @@
 """Page cost must not grow with the network: the same queries at 10 and at 500 contacts."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,14 @@ def test_log_page_and_suggestions_cost_the_same_at_any_size(
     # 1 session, 2 user, 3 at most eight matching contacts.
     with django_assert_num_queries(3):
         owner_client.get(reverse("interactions:attendee-suggestions"), {"q": "person 00"})
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_log_confirmation_costs_three_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    batch = uuid.uuid4()
+    Interaction.objects.filter(owner=owner, event__isnull=False).update(batch=batch)
+    # 1 session, 2 user, 3 the interactions of this save with their contacts and event.
+    with django_assert_num_queries(3):
+        response = owner_client.get(reverse("interactions:log-saved"), {"batch": batch})
+    assert f"Logged {size} people" in response.content.decode()

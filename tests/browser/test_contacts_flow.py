@@ -27,11 +27,11 @@ def test_add_a_contact_find_it_with_live_search_and_open_its_page(page_at, brows
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
     page.get_by_role("searchbox", name="Search contacts").press_sequentially("statn")
     results = page.locator("#contact-results")
-    expect(results.get_by_role("link", name="Ingrid Solberg")).to_be_visible()
-    expect(results.get_by_role("link", name="Someone Else")).to_have_count(0)
+    expect(results.get_by_role("link", name="Ingrid Solberg", exact=True)).to_be_visible()
+    expect(results.get_by_role("link", name="Someone Else", exact=True)).to_have_count(0)
     assert "q=statn" in page.url
 
-    results.get_by_role("link", name="Ingrid Solberg").click()
+    results.get_by_role("link", name="Ingrid Solberg", exact=True).click()
     expect(page.get_by_role("heading", name="Ingrid Solberg")).to_be_visible()
     expect(page.get_by_text("Nothing logged with Ingrid Solberg yet.")).to_be_visible()
     assert_fits_the_screen(page)
