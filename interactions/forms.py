@@ -142,13 +142,11 @@ class AttendeeForm(forms.Form):
 
     @property
     def follow_up_date(self) -> datetime.date | None:
-        if self.cleaned_data.get("follow_up_on"):
-            return self.cleaned_data["follow_up_on"]
-        if self.cleaned_data.get("follow_up", "").isdigit():
-            return timezone.localdate() + datetime.timedelta(
-                days=int(self.cleaned_data["follow_up"])
-            )
-        return None
+        """The chosen delay wins; a date counts when chosen, or when it is all that was given."""
+        choice = self.cleaned_data.get("follow_up", "")
+        if choice.isdigit():
+            return timezone.localdate() + datetime.timedelta(days=int(choice))
+        return self.cleaned_data.get("follow_up_on")
 
     def identity(self) -> str:
         """What makes two rows the same person."""

@@ -36,7 +36,10 @@
     form.querySelectorAll(".attendee").forEach((row) => {
       const choice = row.querySelector("select[name$='-follow_up']");
       const dateField = row.querySelector("[data-follow-up-date]");
-      if (choice && dateField) dateField.hidden = choice.value !== "date";
+      if (!choice || !dateField) return;
+      dateField.hidden = choice.value !== "date";
+      // A date left behind in a hidden field must not override the visible choice.
+      if (dateField.hidden) dateField.querySelector("input").value = "";
     });
   }
 

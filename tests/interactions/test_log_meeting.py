@@ -400,3 +400,10 @@ def test_another_user_cannot_settle_my_follow_ups(owner, other_user):
     )
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
+
+
+def test_a_chosen_delay_wins_over_a_leftover_date(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    leftover = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    _post(owner_client, rows=[{"contact": contact.pk, "follow_up": "14", "follow_up_on": leftover}])
+    assert FollowUp.objects.get().due_on == timezone.localdate() + datetime.timedelta(days=14)
