@@ -1,0 +1,171 @@
+"""What every import shares: the summary it reports, the errors a person can read, safe file
+reading (size limits, zip bombs, encodings) and matching people to existing contacts."""
+
+import codecs
+import io
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, BinaryIO
+
+from django.core.exceptions import ValidationError
+
+from network.linkedin import normalize_linkedin_url
+from network.models import Contact
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_LISTED_SKIPS = 500
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+
+Progress = Callable[[str, int], None]
+
+
+class ImportFileError(Exception):
+    """A file Kith cannot import, with a message a person understands (which file, which line,
+    what was expected). Nothing is saved when it is raised."""
+
+
+@dataclass
+class ImportSummary:
+    """How many of each thing were created, updated or left unchanged, and what was skipped."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    skipped: list[dict] = field(default_factory=list)
+    skipped_total: int = 0
+
+    def count(self, entity: str, outcome: str, number: int = 1) -> None:
+        if number:
+            self.counts[entity][outcome] += number
+
+    def skip(self, file: str, line: int | None, reason: str) -> None:
+        self.skipped_total += 1
+        if len(self.skipped) < MAX_LISTED_SKIPS:
+            self.skipped.append({"file": file, "line": line, "reason": reason})
+
+    def to_dict(self) -> dict:
+        return {
+            "counts": {entity: dict(outcomes) for entity, outcomes in self.counts.items()},
+            "skipped": self.skipped,
+            "skipped_total": self.skipped_total,
+        }
+
+    def lines(self) -> list[str]:
+        """The summary as a person reads it, one line each."""
+        lines = []
+        for entity, outcomes in self.counts.items():
+            parts = [
+                f"{outcomes[o]} {o}" for o in ("created", "updated", "unchanged") if outcomes[o]
+            ]
+            lines.append(f"{entity}: {', '.join(parts) or 'nothing'}")
+        lines.append(f"skipped: {self.skipped_total}")
+        for skip in self.skipped:
+            where = f"{skip['file']}, line {skip['line']}" if skip["line"] else skip["file"]
+            lines.append(f"  {where}: {skip['reason']}")
+        if self.skipped_total > len(self.skipped):
+            lines.append(f"  … and {self.skipped_total - len(self.skipped)} more")
+        return lines
+
+
+class LimitedReader(io.RawIOBase):
+    """Reads at most `limit` bytes from a stream; past it, the file is refused (zip bombs)."""
+
+    def __init__(self, stream: IO[bytes], limit: int, name: str) -> None:
+        self.stream, self.left, self.name = stream, limit, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(min(len(buffer), self.left + 1))
+        if len(data) > self.left:
+            raise ImportFileError(
+                f"{self.name} expands to more than Kith accepts; is it really an export?"
+            )
+        self.left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def detect_encoding(open_binary: Callable[[], BinaryIO], name: str) -> str:
+    """UTF-8, then UTF-8 with a byte-order mark, then Windows-1252 (Excel), read in chunks."""
+    for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open_binary() as stream:
+                while chunk := stream.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return "utf-8-sig" if encoding == "utf-8" else encoding
+    raise ImportFileError(f"{name} is not text in a known encoding (UTF-8 or Windows-1252).")
+
+
+def text_lines(open_binary: Callable[[], BinaryIO], name: str) -> Iterator[str]:
+    """The file's text, streamed line by line in the detected encoding; NUL bytes dropped."""
+    encoding = detect_encoding(open_binary, name)
+    with open_binary() as stream:
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        for line in text:
+            yield line.replace("\x00", "")
+
+
+def normalize_name(name: str) -> str:
+    """A name for matching: Unicode-normalised, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def clean_text(value: str | None, max_length: int) -> str:
+    return " ".join((value or "").replace("\x00", "").split())[:max_length]
+
+
+class ContactMatcher:
+    """Finds the owner's contact for a person: by LinkedIn profile, then email, then exact
+    normalised name (with company when known). Loads the owner's contacts once."""
+
+    def __init__(self, owner) -> None:
+        self.owner = owner
+        self.by_url: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        rows = Contact.objects.owned_by(owner).values_list(
+            "pk", "full_name", "company", "email", "linkedin_url"
+        )
+        for pk, name, company, email, url in rows.iterator(chunk_size=5000):
+            self.remember(pk, name, company, email, url)
+
+    def remember(
+        self, pk: int, name: str, company: str = "", email: str = "", url: str = ""
+    ) -> None:
+        if url:
+            self.by_url.setdefault(url, pk)
+        if email:
+            self.by_email.setdefault(email.lower(), pk)
+        self.by_name[normalize_name(name)].append((pk, normalize_name(company)))
+
+    def match(
+        self, *, url: str = "", email: str = "", name: str = "", company: str = ""
+    ) -> int | None:
+        if url and url in self.by_url:
+            return self.by_url[url]
+        if email and email.lower() in self.by_email:
+            return self.by_email[email.lower()]
+        candidates = self.by_name.get(normalize_name(name), []) if name else []
+        if company:
+            same_company = [
+                pk for pk, their_company in candidates if their_company == normalize_name(company)
+            ]
+            if len(same_company) == 1:
+                return same_company[0]
+            candidates = [(pk, c) for pk, c in candidates if not c]
+        return candidates[0][0] if len(candidates) == 1 else None
+
+
+def linkedin_url_or_blank(value: str | None) -> str:
+    """A normalised profile address, or "" for anything that is not one (e.g. a bare /in)."""
+    try:
+        return normalize_linkedin_url(value or "")
+    except ValidationError:
+        return ""

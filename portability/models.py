@@ -1,0 +1,57 @@
+"""Imports of the owner's files, run in the background, and what they changed."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from network.models import OwnedQuerySet
+
+
+def _upload_path(run: "ImportRun", filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"imports/{run.owner_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportRun(models.Model):
+    class Kind(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn data export (.zip or .csv)"
+        VCARD = "vcard", "Contacts (.vcf)"
+        ICS = "ics", "Calendar (.ics)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_runs"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=_upload_path, blank=True)
+    original_name = models.CharField(max_length=255)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="importrun_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portability:import-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
