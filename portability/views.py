@@ -1,10 +1,138 @@
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from network.models import Contact
+from portability.duplicates import contacts_merge, duplicate_pairs
+from portability.forms import ImportForm
+from portability.full_export import contacts_csv, data_export
+from portability.importing import MAX_UPLOAD_BYTES
+from portability.models import ImportRun
+from portability.runs import import_progress
+from portability.tasks import import_run
+from portability.vcard import vcard_export
+
+RECENT_RUNS = 10
+DISMISSED_SESSION_KEY = "kith_dismissed_duplicates"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_index(request: HttpRequest) -> HttpResponse:
+    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 2**20
+    form = ImportForm(
+        None if too_large else (request.POST or None), None if too_large else request.FILES or None
+    )
+    if too_large:
+        messages.error(
+            request,
+            f"That file is larger than {MAX_UPLOAD_BYTES // 2**20} MB, the most Kith accepts.",
+        )
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        run = ImportRun.objects.create(
+            owner=request.user,
+            kind=data["kind"],
+            file=data["file"],
+            original_name=data["file"].name[:255],
+            options={key: data[key].isoformat() for key in ("since", "until") if data[key]},
+        )
+        transaction.on_commit(lambda: import_run.delay(run.pk))
+        return redirect(run)
+    runs = ImportRun.objects.owned_by(request.user)[:RECENT_RUNS]
+    return render(request, "portability/import_index.html", {"form": form, "runs": runs})
 
 
 @login_required
 @require_GET
-def import_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portability/import_index.html")
+def import_detail(request: HttpRequest, importrun_id: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun.objects.owned_by(request.user), pk=importrun_id)
+    template = "portability/import_detail.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#status"
+    return render(request, template, {"run": run, "progress": import_progress(run)})
+
+
+@login_required
+@require_GET
+def export_data(request: HttpRequest) -> HttpResponse:
+    document = json.dumps(data_export(request.user), ensure_ascii=False, indent=1)
+    return _download(HttpResponse(document, content_type="application/json; charset=utf-8"), "json")
+
+
+@login_required
+@require_GET
+def export_contacts_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    contacts_csv(request.user, response)
+    return _download(response, "csv")
+
+
+@login_required
+@require_GET
+def export_vcard(request: HttpRequest) -> HttpResponse:
+    return _download(
+        HttpResponse(vcard_export(request.user), content_type="text/vcard; charset=utf-8"), "vcf"
+    )
+
+
+def _download(response: HttpResponse, suffix: str) -> HttpResponse:
+    response["Content-Disposition"] = (
+        f'attachment; filename="kith-{timezone.localdate():%Y-%m-%d}.{suffix}"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    dismissed = {frozenset(pair) for pair in request.session.get(DISMISSED_SESSION_KEY, [])}
+    pairs = duplicate_pairs(request.user, dismissed=dismissed)
+    return render(request, "portability/duplicates.html", {"pairs": pairs})
+
+
+def _pair_for_user(request: HttpRequest) -> tuple[Contact, Contact]:
+    ids = [request.POST.get("keep", ""), request.POST.get("other", "")]
+    if not all(value.isdigit() for value in ids) or ids[0] == ids[1]:
+        raise ValueError("Choose two different contacts to merge.")
+    contacts = Contact.objects.owned_by(request.user).in_bulk([int(value) for value in ids])
+    if len(contacts) != 2:
+        raise ValueError("One of these contacts is no longer in your network.")
+    return contacts[int(ids[0])], contacts[int(ids[1])]
+
+
+@login_required
+@require_POST
+def duplicates_merge(request: HttpRequest) -> HttpResponse:
+    try:
+        keep, other = _pair_for_user(request)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("portability:duplicates")
+    name = other.full_name
+    contacts_merge(request.user, keep, other)
+    messages.success(
+        request,
+        f"Merged {name} into {keep.full_name}: every interaction, invitation and tag is kept.",
+    )
+    return redirect(keep)
+
+
+@login_required
+@require_POST
+def duplicates_dismiss(request: HttpRequest) -> HttpResponse:
+    try:
+        keep, other = _pair_for_user(request)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("portability:duplicates")
+    dismissed = request.session.get(DISMISSED_SESSION_KEY, [])
+    request.session[DISMISSED_SESSION_KEY] = [*dismissed, [keep.pk, other.pk]][-500:]
+    messages.success(request, f"{keep.full_name} and {other.full_name} stay two people.")
+    return redirect("portability:duplicates")

@@ -1,0 +1,589 @@
+"""LinkedIn's "Get a copy of your data" export: connections, invitations and messages.
+
+Real exports are messy: preambles before the header, columns that changed over the years,
+Excel re-saves, empty rows, any script in names. Columns are mapped by name, the header is
+found by its content, files are streamed, and everything is matched to existing contacts
+so that importing the same or a newer export never duplicates anything.
+"""
+
+import csv
+import datetime
+import zipfile
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+
+from interactions.models import Interaction
+from interactions.stats import contacts_refresh_interaction_stats
+from invitations.models import Invitation
+from network.models import Contact, OwnerSettings
+from portability.importing import (
+    MAX_UNZIPPED_BYTES,
+    ContactMatcher,
+    ImportFileError,
+    ImportSummary,
+    LimitedReader,
+    Progress,
+    clean_text,
+    linkedin_url_or_blank,
+    normalize_name,
+    text_lines,
+)
+
+BATCH = 1000
+HEADER_SEARCH_ROWS = 20
+Opener = Callable[[], BinaryIO]
+
+CONNECTIONS = "Connections.csv"
+INVITATIONS = "Invitations.csv"
+MESSAGES = "messages.csv"
+# What identifies each file's header row, and the columns it must have.
+REQUIRED = {
+    CONNECTIONS: ("first name", "last name", "connected on"),
+    INVITATIONS: ("from", "to", "sent at", "direction"),
+    MESSAGES: ("conversation id", "from", "to", "date", "folder"),
+}
+CONNECTION_DATE_FORMATS = (
+    "%d %b %Y",
+    "%d-%b-%y",
+    "%m/%d/%y, %I:%M %p",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%m/%d/%Y",
+)
+INVITATION_DATE_FORMATS = (
+    "%m/%d/%y, %I:%M %p",
+    "%m/%d/%Y, %I:%M %p",
+    "%Y-%m-%d %H:%M:%S",
+    "%d %b %Y",
+)
+MESSAGE_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S UTC",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%m/%d/%y, %I:%M %p",
+)
+HIDDEN_MEMBER = "linkedin member"
+
+
+@dataclass
+class _Context:
+    owner: object
+    summary: ImportSummary
+    matcher: ContactMatcher
+    progress: Progress | None
+    owner_urls: set[str] = field(default_factory=set)
+    owner_names: set[str] = field(default_factory=set)
+    touched: set[int] = field(default_factory=set)
+
+
+def linkedin_import(
+    owner, path: Path, *, name: str | None = None, progress: Progress | None = None
+) -> ImportSummary:
+    """Import a LinkedIn export (the zip as downloaded, or one of its CSV files), all or nothing."""
+    name = name or path.name
+    with _export_files(path, name) as files:
+        if not files:
+            raise ImportFileError(
+                f"{name} holds none of the files Kith imports ({CONNECTIONS}, {INVITATIONS}, {MESSAGES})."
+            )
+        summary = ImportSummary()
+        with transaction.atomic():
+            context = _Context(owner, summary, ContactMatcher(owner), progress)
+            if CONNECTIONS in files:
+                _import_connections(context, *files[CONNECTIONS])
+            if INVITATIONS in files:
+                _import_invitations(context, *files[INVITATIONS])
+            if MESSAGES in files:
+                _import_messages(context, *files[MESSAGES])
+            touched = sorted(context.touched)
+            for start in range(0, len(touched), 5000):
+                contacts_refresh_interaction_stats(touched[start : start + 5000])
+    return summary
+
+
+@contextmanager
+def _export_files(path: Path, name: str) -> Iterator[dict[str, tuple[Opener, str]]]:
+    """The known files in the upload, each as (opener, display name)."""
+    with path.open("rb") as head:
+        magic = head.read(4)
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            yield _zip_members(archive, name)
+    elif magic.startswith(b"PK") or name.lower().endswith(".zip"):
+        raise ImportFileError(
+            f"{name} is not a complete zip file; it may have been cut short while downloading."
+        )
+    else:
+        kind = _identify_csv(lambda: path.open("rb"), name)
+        yield {kind: (lambda: path.open("rb"), name)}
+
+
+def _zip_members(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[Opener, str]]:
+    members = archive.infolist()
+    total = 0
+    for member in members:
+        parts = PurePosixPath(member.filename.replace("\\", "/")).parts
+        if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            raise ImportFileError(
+                f"{name} contains a path that tries to leave the archive: {member.filename}"
+            )
+        total += member.file_size
+    if total > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            f"{name} expands to more than Kith accepts ({MAX_UNZIPPED_BYTES // 2**30} GB)."
+        )
+    wanted = {kind.lower(): kind for kind in REQUIRED}
+    found: dict[str, tuple[Opener, str]] = {}
+    for member in members:
+        kind = wanted.get(PurePosixPath(member.filename).name.lower())
+        if kind and not member.is_dir() and kind not in found:
+            found[kind] = (_member_opener(archive, member), f"{name}: {member.filename}")
+    return found
+
+
+def _member_opener(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Opener:
+    def opener():
+        try:
+            return LimitedReader(archive.open(member), member.file_size, member.filename)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise ImportFileError(
+                f"{member.filename} in the zip cannot be read: {error}."
+            ) from error
+
+    return opener
+
+
+def _identify_csv(opener: Opener, name: str) -> str:
+    """Which LinkedIn file this CSV is, from its header row."""
+    for kind in REQUIRED:
+        try:
+            _rows(opener, name, kind)
+        except ImportFileError:
+            continue
+        return kind
+    raise ImportFileError(
+        f"{name} is not one of the LinkedIn files Kith imports: no header row like "
+        f"{CONNECTIONS} (First Name, Last Name, Connected On), {INVITATIONS} (From, To, Sent At, "
+        f"Direction) or {MESSAGES} (CONVERSATION ID, FROM, TO, DATE, FOLDER) was found."
+    )
+
+
+def _rows(opener: Opener, name: str, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row by lower-cased column name) after the header, found by its content.
+
+    The header is checked before the first row is asked for, so a wrong file fails at once.
+    """
+    # strict: a quoted field still open at the end of the file means it was cut short.
+    reader = csv.reader(text_lines(opener, name), strict=True)
+    required = REQUIRED[kind]
+    try:
+        for _ in range(HEADER_SEARCH_ROWS):
+            header = [cell.strip().lower() for cell in next(reader)]
+            if all(column in header for column in required):
+                break
+        else:
+            raise StopIteration
+    except StopIteration:
+        raise ImportFileError(
+            f"{name}: no header row with {', '.join(c.title() for c in required)} in its first "
+            f"{HEADER_SEARCH_ROWS} lines; is this LinkedIn's {kind}?"
+        ) from None
+    except csv.Error as error:
+        raise ImportFileError(f"{name}, line {reader.line_num}: {error}.") from error
+    return _data_rows(reader, header, name)
+
+
+def _data_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield reader.line_num, dict(zip(header, cells, strict=False))
+    except csv.Error as error:
+        raise ImportFileError(
+            f"{name}, line {reader.line_num}: {error}; the file may be cut short."
+        ) from error
+
+
+def _parse(value: str, formats: tuple[str, ...]) -> datetime.datetime | None:
+    value = " ".join(value.split())
+    for fmt in formats:
+        try:
+            return datetime.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _batches(rows: Iterator, size: int = BATCH) -> Iterator[list]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# Connections ---------------------------------------------------------------------------
+
+
+def _import_connections(context: _Context, opener: Opener, name: str) -> None:
+    done = 0
+    for batch in _batches(_rows(opener, name, CONNECTIONS)):
+        people = [
+            person for line, row in batch if (person := _connection(context, name, line, row))
+        ]
+        _save_connections(context, people)
+        done += len(batch)
+        if context.progress:
+            context.progress("connections", done)
+
+
+def _connection(context: _Context, name: str, line: int, row: dict[str, str]) -> dict | None:
+    full_name = clean_text(f"{row.get('first name', '')} {row.get('last name', '')}", 200)
+    url = linkedin_url_or_blank(row.get("url"))
+    if not full_name and not url:
+        context.summary.skip(
+            name, line, "An empty row: LinkedIn leaves these for members who hide their details."
+        )
+        return None
+    if not full_name:
+        context.summary.skip(name, line, "No name is given for this connection.")
+        return None
+    connected = _parse(row.get("connected on", ""), CONNECTION_DATE_FORMATS)
+    if connected is None:
+        context.summary.skip(
+            name, line, f"“{row.get('connected on', '')}” in Connected On is not a date."
+        )
+        return None
+    email = clean_text(row.get("email address"), 254).lower()
+    return {
+        "full_name": full_name,
+        "linkedin_url": url,
+        "email": email if "@" in email else "",
+        "company": clean_text(row.get("company"), 200),
+        "title": clean_text(row.get("position"), 300),
+        "connected_on": connected.date(),
+    }
+
+
+def _save_connections(context: _Context, people: list[dict]) -> None:
+    for person in people:
+        person["pk"] = context.matcher.match(
+            url=person["linkedin_url"],
+            email=person["email"],
+            name=person["full_name"],
+            company=person["company"],
+        )
+    existing = Contact.objects.owned_by(context.owner).in_bulk([p["pk"] for p in people if p["pk"]])
+    created: dict[str, Contact] = {}  # the same person twice in one batch is created once
+    changed: dict[int, Contact] = {}
+    for person in people:
+        key = person["linkedin_url"] or normalize_name(person["full_name"])
+        contact = existing.get(person["pk"]) or created.get(key)
+        if contact is None:
+            created[key] = Contact(
+                owner=context.owner, linkedin_status=Contact.LinkedInStatus.CONNECTED
+            )
+            _update_connection(created[key], person, full_name=person["full_name"])
+        elif _update_connection(contact, person) and contact.pk:
+            changed[contact.pk] = contact
+        elif contact.pk and contact.pk not in changed:
+            context.summary.count("contacts", "unchanged")
+    new = Contact.objects.bulk_create(created.values(), batch_size=BATCH)
+    for contact in new:
+        context.matcher.remember(
+            contact.pk, contact.full_name, contact.company, contact.email, contact.linkedin_url
+        )
+    now = timezone.now()
+    for contact in changed.values():
+        contact.updated_at = now
+    fields = [
+        "linkedin_status",
+        "connected_on",
+        "linkedin_url",
+        "email",
+        "company",
+        "title",
+        "updated_at",
+    ]
+    Contact.objects.bulk_update(changed.values(), fields, batch_size=BATCH)
+    context.summary.count("contacts", "created", len(new))
+    context.summary.count("contacts", "updated", len(changed))
+
+
+def _update_connection(contact: Contact, person: dict, full_name: str = "") -> bool:
+    """Bring a contact up to date with the export; True when anything changed."""
+    contact.full_name = full_name or contact.full_name
+    before = (
+        contact.linkedin_status,
+        contact.connected_on,
+        contact.linkedin_url,
+        contact.email,
+        contact.company,
+        contact.title,
+    )
+    contact.linkedin_status = Contact.LinkedInStatus.CONNECTED
+    contact.connected_on = person["connected_on"]
+    contact.linkedin_url = contact.linkedin_url or person["linkedin_url"]
+    contact.email = contact.email or person["email"]
+    # People change jobs: the newer export's company and title win, but a blank never erases.
+    contact.company = person["company"] or contact.company
+    contact.title = person["title"] or contact.title
+    after = (
+        contact.linkedin_status,
+        contact.connected_on,
+        contact.linkedin_url,
+        contact.email,
+        contact.company,
+        contact.title,
+    )
+    return before != after
+
+
+# Invitations ---------------------------------------------------------------------------
+
+
+def _import_invitations(context: _Context, opener: Opener, name: str) -> None:
+    done = 0
+    for batch in _batches(_rows(opener, name, INVITATIONS)):
+        invitations = [inv for line, row in batch if (inv := _invitation(context, name, line, row))]
+        _save_invitations(context, invitations)
+        done += len(batch)
+        if context.progress:
+            context.progress("invitations", done)
+
+
+def _invitation(context: _Context, name: str, line: int, row: dict[str, str]) -> Invitation | None:
+    direction = row.get("direction", "").strip().upper()
+    if direction not in {"INCOMING", "OUTGOING"}:
+        context.summary.skip(
+            name, line, f"Direction is “{row.get('direction', '')}”, not INCOMING or OUTGOING."
+        )
+        return None
+    sent = _parse(row.get("sent at", ""), INVITATION_DATE_FORMATS)
+    if sent is None:
+        context.summary.skip(
+            name, line, f"“{row.get('sent at', '')}” in Sent At is not a date and time."
+        )
+        return None
+    incoming = direction == "INCOMING"
+    other = clean_text(row.get("from" if incoming else "to"), 200)
+    url = linkedin_url_or_blank(row.get("inviterprofileurl" if incoming else "inviteeprofileurl"))
+    own_url = linkedin_url_or_blank(
+        row.get("inviteeprofileurl" if incoming else "inviterprofileurl")
+    )
+    if own_url:
+        context.owner_urls.add(own_url)
+    if not other:
+        context.summary.skip(name, line, "No name is given for the other person.")
+        return None
+    sent_at = timezone.make_aware(sent, datetime.UTC)
+    return Invitation(
+        owner=context.owner,
+        direction=Invitation.Direction.INCOMING if incoming else Invitation.Direction.OUTGOING,
+        name=other,
+        profile_url=url,
+        message=(row.get("message") or "").replace("\x00", "").strip()[:5000],
+        sent_at=sent_at,
+        contact_id=context.matcher.match(url=url, name=other),
+        source=Invitation.Source.LINKEDIN,
+        external_id=f"{direction}|{url or normalize_name(other)}|{sent_at.isoformat()}"[:255],
+    )
+
+
+def _save_invitations(context: _Context, invitations: list[Invitation]) -> None:
+    connected = set(
+        Contact.objects.owned_by(context.owner)
+        .filter(
+            pk__in=[i.contact_id for i in invitations if i.contact_id],
+            linkedin_status=Contact.LinkedInStatus.CONNECTED,
+        )
+        .values_list("pk", flat=True)
+    )
+    existing = {
+        invitation.external_id: invitation
+        for invitation in Invitation.objects.owned_by(context.owner).filter(
+            source=Invitation.Source.LINKEDIN, external_id__in=[i.external_id for i in invitations]
+        )
+    }
+    new, updated = [], []
+    for invitation in invitations:
+        accepted = invitation.contact_id in connected
+        known = existing.get(invitation.external_id)
+        if known is None:
+            if accepted:
+                invitation.status, invitation.decided_at = (
+                    Invitation.Status.ACCEPTED,
+                    invitation.sent_at,
+                )
+            new.append(invitation)
+            existing[invitation.external_id] = invitation
+        elif known.status == Invitation.Status.PENDING and accepted:
+            # Accepted on LinkedIn since the last import; the owner's own decisions are kept.
+            known.status, known.decided_at = Invitation.Status.ACCEPTED, timezone.now()
+            known.contact_id = known.contact_id or invitation.contact_id
+            updated.append(known)
+        else:
+            context.summary.count("invitations", "unchanged")
+    Invitation.objects.bulk_create(new, batch_size=BATCH)
+    Invitation.objects.bulk_update(updated, ["status", "decided_at", "contact"], batch_size=BATCH)
+    context.summary.count("invitations", "created", len(new))
+    context.summary.count("invitations", "updated", len(updated))
+
+
+# Messages ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Talk:
+    """One conversation, one day, one person: who wrote first that day."""
+
+    contact_id: int
+    first_at: datetime.datetime
+    first_by_owner: bool
+    group: bool
+
+
+def _import_messages(context: _Context, opener: Opener, name: str) -> None:
+    if not context.owner_urls and not context.owner_names:
+        _recognise_owner(context, opener, name)
+    settings = OwnerSettings.objects.filter(owner=context.owner).first()
+    local = zoneinfo.ZoneInfo(settings.timezone if settings else "UTC")
+    talks: dict[tuple[str, datetime.date, int], _Talk] = {}
+    conversation = None
+    for done, (line, row) in enumerate(_rows(opener, name, MESSAGES), start=1):
+        if row.get("conversation id") != conversation and len(talks) >= BATCH:
+            _save_talks(context, talks)
+            talks = {}
+        conversation = row.get("conversation id", "")
+        _message(context, name, line, row, local, talks)
+        if context.progress and done % BATCH == 0:
+            context.progress("messages", done)
+    _save_talks(context, talks)
+
+
+def _recognise_owner(context: _Context, opener: Opener, name: str) -> None:
+    """Without an invitation to tell, the owner is whoever sent the most messages."""
+    urls, names = Counter(), Counter()
+    for _, row in _rows(opener, name, MESSAGES):
+        if url := linkedin_url_or_blank(row.get("sender profile url")):
+            urls[url] += 1
+        elif sender := clean_text(row.get("from"), 200):
+            names[normalize_name(sender)] += 1
+    if urls:
+        context.owner_urls.add(urls.most_common(1)[0][0])
+    elif names:
+        context.owner_names.add(names.most_common(1)[0][0])
+
+
+def _is_owner(context: _Context, person_name: str, url: str) -> bool:
+    if url:
+        return url in context.owner_urls
+    return normalize_name(person_name) in context.owner_names
+
+
+def _message(context, name: str, line: int, row: dict[str, str], local, talks: dict) -> None:
+    folder = row.get("folder", "").strip().upper()
+    sender_name = clean_text(row.get("from"), 200)
+    sender_url = linkedin_url_or_blank(row.get("sender profile url"))
+    if folder in {"DRAFT", "DRAFTS"}:
+        return context.summary.skip(name, line, "A draft, never sent.")
+    if folder == "SPAM":
+        return context.summary.skip(name, line, "Marked as spam.")
+    if row.get("conversation title", "").lower().startswith("sponsored") or (
+        sender_name.lower() == HIDDEN_MEMBER and not sender_url
+    ):
+        return context.summary.skip(name, line, "Sponsored, or from a hidden “LinkedIn Member”.")
+    sent = _parse(row.get("date", ""), MESSAGE_DATE_FORMATS)
+    if sent is None:
+        return context.summary.skip(
+            name, line, f"“{row.get('date', '')}” in DATE is not a date and time."
+        )
+    sent = sent if sent.tzinfo else sent.replace(tzinfo=datetime.UTC)
+    people = _participants(row, sender_name, sender_url)
+    others = [(n, url) for n, url in people if not _is_owner(context, n, url)]
+    by_owner = _is_owner(context, sender_name, sender_url)
+    contacts = [pk for n, url in others if (pk := context.matcher.match(url=url, name=n))]
+    if not others:
+        return context.summary.skip(name, line, "Nobody else is in this conversation.")
+    if not contacts:
+        return context.summary.skip(
+            name, line, f"{', '.join(n or url for n, url in others)[:100]} is not in your contacts."
+        )
+    day = sent.astimezone(local).date()
+    conversation = row.get("conversation id", "")[:150]
+    for contact_id in contacts:
+        key = (conversation, day, contact_id)
+        talk = talks.get(key)
+        if talk is None or sent < talk.first_at:
+            talks[key] = _Talk(contact_id, sent, by_owner, group=len(others) > 1)
+
+
+def _participants(row: dict[str, str], sender_name: str, sender_url: str) -> list[tuple[str, str]]:
+    """(name, profile url) of everyone in the message, sender first."""
+    urls = [linkedin_url_or_blank(u) for u in (row.get("recipient profile urls") or "").split(",")]
+    urls = [u for u in urls if u]
+    if urls:
+        recipients = [("", url) for url in urls]
+    else:
+        recipients = [
+            (clean_text(n, 200), "") for n in (row.get("to") or "").split(",") if n.strip()
+        ]
+    people = [(sender_name, sender_url), *recipients]
+    return [(n, url) for n, url in people if url or (n and n.lower() != HIDDEN_MEMBER)]
+
+
+def _save_talks(context: _Context, talks: dict) -> None:
+    if not talks:
+        return
+    wanted = {
+        f"li-msg:{conversation}:{day.isoformat()}:{contact_id}": (day, talk)
+        for (conversation, day, contact_id), talk in talks.items()
+    }
+    existing = {
+        interaction.external_id: interaction
+        for interaction in Interaction.objects.owned_by(context.owner).filter(
+            source=Interaction.Source.IMPORT, external_id__in=list(wanted)
+        )
+    }
+    new, updated = [], []
+    for external_id, (day, talk) in wanted.items():
+        kind = Interaction.Kind.GROUP if talk.group else Interaction.Kind.MESSAGE
+        initiated_by = (
+            Interaction.Initiator.ME if talk.first_by_owner else Interaction.Initiator.THEM
+        )
+        known = existing.get(external_id)
+        if known is None:
+            new.append(
+                Interaction(
+                    owner=context.owner,
+                    contact_id=talk.contact_id,
+                    occurred_on=day,
+                    kind=kind,
+                    initiated_by=initiated_by,
+                    source=Interaction.Source.IMPORT,
+                    external_id=external_id,
+                    note="LinkedIn group conversation" if talk.group else "LinkedIn messages",
+                )
+            )
+        elif (known.kind, known.initiated_by) != (kind, initiated_by):
+            known.kind, known.initiated_by = kind, initiated_by
+            updated.append(known)
+        else:
+            context.summary.count("interactions", "unchanged")
+        context.touched.add(talk.contact_id)
+    Interaction.objects.bulk_create(new, batch_size=BATCH)
+    Interaction.objects.bulk_update(updated, ["kind", "initiated_by"], batch_size=BATCH)
+    context.summary.count("interactions", "created", len(new))
+    context.summary.count("interactions", "updated", len(updated))
