@@ -144,6 +144,8 @@ STORAGES = {
 # Photos are the largest upload Kith takes from a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# "Log a meeting" posts a dozen fields for each of up to 100 people.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Strict Content-Security-Policy: scripts and styles only from Kith's own static files,
 # no inline code, nothing from another host.

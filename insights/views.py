@@ -6,9 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from interactions.models import FollowUp, Interaction
 from invitations.models import Invitation
+from network.htmx import template_for
 from network.models import Contact
 
 RECENT_INTERACTIONS = 8
@@ -18,6 +20,7 @@ QUIET_AFTER_DAYS = 365
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     quiet_since = today - timedelta(days=QUIET_AFTER_DAYS)
@@ -45,7 +48,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "kinds": Interaction.Kind.choices,
     }
-    template = "insights/dashboard.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#follow-ups"
-    return render(request, template, context)
+    return render(request, template_for(request, "insights/dashboard.html", "follow-ups"), context)

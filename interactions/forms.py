@@ -22,16 +22,20 @@ FOLLOW_UP_CHOICES = [
 RECENT_EVENTS = 30
 MAX_ATTENDEES = 100
 NEW_EVENT, NO_EVENT = "new", "none"
-TOKEN = re.compile(r"^[0-9a-f]{8}$")
+TOKEN = re.compile(r"[0-9a-f]{8}")
 
 
 def new_row_token() -> str:
     return uuid.uuid4().hex[:8]
 
 
+FUTURE = "This date is in the future; log what already happened."
+MAX_FOLLOW_UP_YEARS = 10
+
+
 def _not_in_future(day: datetime.date | None) -> datetime.date | None:
     if day and day > timezone.localdate():
-        raise ValidationError("This date is in the future; log what already happened.")
+        raise ValidationError(FUTURE)
     return day
 
 
@@ -40,7 +44,9 @@ class MeetingForm(forms.Form):
 
     event = forms.ChoiceField(label="Event")
     name = forms.CharField(label="Event name", required=False, max_length=200)
-    date = forms.DateField(label="Date", initial=timezone.localdate, widget=DatePicker())
+    date = forms.DateField(
+        label="Date", required=False, initial=timezone.localdate, widget=DatePicker()
+    )
     place = forms.CharField(label="Place", required=False, max_length=200)
     batch = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -58,11 +64,14 @@ class MeetingForm(forms.Form):
         self.fields["event"].initial = str(chosen_event.pk) if chosen_event else NEW_EVENT
         self.fields["batch"].initial = uuid.uuid4()
 
-    def clean_date(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["date"])
-
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("event") in {NEW_EVENT, NO_EVENT} and "date" not in self.errors:
+            # An existing event brings its own date; the field is hidden then.
+            if cleaned.get("date") is None:
+                self.add_error("date", "Enter the date of the meeting.")
+            elif cleaned["date"] > timezone.localdate():
+                self.add_error("date", FUTURE)
         if cleaned.get("event") == NEW_EVENT:
             cleaned["name"] = " ".join(cleaned.get("name", "").split())
             if not cleaned["name"]:
@@ -122,8 +131,11 @@ class AttendeeForm(forms.Form):
 
     def clean_follow_up_on(self) -> datetime.date | None:
         day = self.cleaned_data["follow_up_on"]
-        if day and day < timezone.localdate():
+        today = timezone.localdate()
+        if day and day < today:
             raise ValidationError("Choose a follow-up date from today on.")
+        if day and day > today + datetime.timedelta(days=365 * MAX_FOLLOW_UP_YEARS):
+            raise ValidationError(f"Choose a follow-up date within {MAX_FOLLOW_UP_YEARS} years.")
         return day
 
     def clean(self):
@@ -148,11 +160,15 @@ class AttendeeForm(forms.Form):
             return timezone.localdate() + datetime.timedelta(days=int(choice))
         return self.cleaned_data.get("follow_up_on")
 
-    def identity(self) -> str:
-        """What makes two rows the same person."""
+    def identities(self) -> set[str]:
+        """What makes two rows the same person: the contact, or a new person's name, email or profile."""
         if self.cleaned_data.get("contact") is not None:
-            return f"contact:{self.cleaned_data['contact']}"
-        return f"name:{self.cleaned_data.get('full_name', '').lower()}"
+            return {f"contact:{self.cleaned_data['contact']}"}
+        keys = {f"name:{self.cleaned_data.get('full_name', '').lower()}"}
+        for field in ("email", "linkedin_url"):
+            if self.cleaned_data.get(field):
+                keys.add(f"{field}:{self.cleaned_data[field]}")
+        return keys
 
 
 class LogMeetingForm:
@@ -167,11 +183,13 @@ class LogMeetingForm:
         self.data = data
         self.meeting = MeetingForm(data, owner=owner, chosen_event=chosen_event)
         tokens = list(
-            dict.fromkeys(t for t in (data.getlist("row") if data else []) if TOKEN.match(t))
+            dict.fromkeys(t for t in (data.getlist("row") if data else []) if TOKEN.fullmatch(t))
         )
         self.too_many = len(tokens) > MAX_ATTENDEES
         ids = (
-            {_int(data.get(f"row-{token}-contact")) for token in tokens} - {None} if data else set()
+            {parse_id(data.get(f"row-{token}-contact")) for token in tokens} - {None}
+            if data
+            else set()
         )
         self.known = (
             {c.pk: c for c in Contact.objects.owned_by(owner).filter(pk__in=ids)} if ids else {}
@@ -197,7 +215,15 @@ class LogMeetingForm:
     def remove_row(self, token: str) -> None:
         self.rows = [row for row in self.rows if row.token != token]
 
+    def as_draft(self) -> None:
+        """Show the form as typed so far, without errors: a person was added or removed."""
+        for form in [self.meeting, *self.rows]:
+            if form.is_bound:
+                form.initial = {name: form[name].value() for name in form.fields}
+                form.is_bound, form.data = False, {}
+
     def is_valid(self) -> bool:
+        self.errors = []
         valid = self.meeting.is_valid()
         valid = all([row.is_valid() for row in self.rows]) and valid
         if self.too_many:
@@ -207,9 +233,9 @@ class LogMeetingForm:
         seen: set[str] = set()
         for row in self.rows:
             if row.is_valid():
-                if row.identity() in seen:
+                if seen & row.identities():
                     row.add_error(None, "This person is already in the list above.")
-                seen.add(row.identity())
+                seen |= row.identities()
         self._offer_existing_contacts()
         return valid and not self.errors and all(not row.errors for row in self.rows)
 
@@ -245,11 +271,10 @@ class LogMeetingForm:
         return self.meeting.cleaned_data["batch"]
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def parse_id(value) -> int | None:
+    """A database id from user input, or None: never raises, whatever was posted."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 class QuickLogForm(forms.ModelForm):

@@ -162,7 +162,10 @@ class FollowUp(models.Model):
         return f"Follow up with {self.contact} on {self.due_on:%d %b %Y}"
 
     def snooze(self, days: int) -> None:
-        self.due_on = max(self.due_on, timezone.localdate()) + datetime.timedelta(days=days)
+        start = max(self.due_on, timezone.localdate())
+        self.due_on = (
+            start + datetime.timedelta(days=days) if start < datetime.date(9000, 1, 1) else start
+        )
         self.save(update_fields=["due_on"])
 
     def mark_done(self) -> None:

@@ -9,25 +9,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from interactions.forms import (
+    TOKEN,
     AttendeeForm,
     EventForm,
     InteractionForm,
     LogMeetingForm,
     QuickLogForm,
     new_row_token,
+    parse_id,
 )
 from interactions.meetings import AlreadySaved, interaction_log, meeting_save
 from interactions.models import Event, FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
+from network.htmx import template_for
 from network.models import Contact
 
 SUGGESTIONS = 8
 EVENTS_PER_PAGE = 30
 UNDO_SESSION_KEY = "kith_undo_interaction"
-SNOOZE_DAYS = {1, 7, 30}
+SNOOZE_DAYS = {"1", "7", "30"}
 
 
 def _get_contact_for_user(request: HttpRequest, contact_id: int) -> Contact:
@@ -50,17 +54,16 @@ def _get_follow_up_for_user(request: HttpRequest, followup_id: int) -> FollowUp:
     )
 
 
-def _partial(request: HttpRequest, template: str, fragment: str) -> str:
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{fragment}"
-    return template
-
-
 def _chosen_event(request: HttpRequest) -> Event | None:
-    event_id = request.GET.get("event", "")
-    if event_id.isdigit():
-        return Event.objects.owned_by(request.user).filter(pk=event_id).first()
-    return None
+    event_id = parse_id(request.GET.get("event"))
+    return Event.objects.owned_by(request.user).filter(pk=event_id).first() if event_id else None
+
+
+def _contact_or_none(request: HttpRequest, value: str | None) -> Contact | None:
+    contact_id = parse_id(value)
+    return (
+        Contact.objects.owned_by(request.user).filter(pk=contact_id).first() if contact_id else None
+    )
 
 
 @login_required
@@ -87,36 +90,27 @@ def _render_log(request: HttpRequest, log: LogMeetingForm) -> HttpResponse:
 def _apply_row_action(request: HttpRequest, log: LogMeetingForm) -> bool:
     """Handle the buttons that edit the list of people when JavaScript is off."""
     if "add_contact" in request.POST:
-        contact_id = request.POST["add_contact"]
-        contact = (
-            Contact.objects.owned_by(request.user).filter(pk=contact_id).first()
-            if contact_id.isdigit()
-            else None
-        )
-        log.add_row(contact=contact)
+        log.add_row(contact=_contact_or_none(request, request.POST["add_contact"]))
     elif "add_new" in request.POST:
         log.add_row(name=request.POST["add_new"][:200])
     elif "remove" in request.POST:
         log.remove_row(request.POST["remove"])
     elif "reuse" in request.POST:
         token, _, contact_id = request.POST["reuse"].partition(":")
-        contact = (
-            Contact.objects.owned_by(request.user).filter(pk=contact_id).first()
-            if contact_id.isdigit()
-            else None
-        )
-        if contact:
+        if contact := _contact_or_none(request, contact_id):
             log.remove_row(token)
             log.add_row(contact=contact)
-    elif "search" in request.POST:
+    elif "search" in request.POST or request.POST.get("q", "").strip():
+        # Enter in the search box submits the form: without JavaScript, that means "find".
         log.suggestions = _suggestions(request, request.POST.get("q", ""))
     else:
         return False
+    log.as_draft()
     return True
 
 
 def _suggestions(request: HttpRequest, text: str) -> list[Contact]:
-    text = text.strip()[:100]
+    text = text.replace("\x00", "").strip()[:100]
     if not text:
         return []
     return list(
@@ -130,7 +124,7 @@ def _suggestions(request: HttpRequest, text: str) -> list[Contact]:
 @login_required
 @require_GET
 def attendee_suggestions(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     return render(
         request,
         "interactions/log_meeting.html#suggestions",
@@ -143,15 +137,11 @@ def attendee_suggestions(request: HttpRequest) -> HttpResponse:
 def attendee_row(request: HttpRequest) -> HttpResponse:
     """One more person for the log form: an existing contact, or a new person by name."""
     contact = None
-    if request.GET.get("contact"):
-        contact = (
-            _get_contact_for_user(request, request.GET["contact"])
-            if request.GET["contact"].isdigit()
-            else None
-        )
+    if "contact" in request.GET:
+        contact = _get_contact_for_user(request, parse_id(request.GET["contact"]))
     token = request.GET.get("token", "")
     row = AttendeeForm(
-        token=token if len(token) == 8 and token.isalnum() else new_row_token(),
+        token=token if TOKEN.fullmatch(token) else new_row_token(),
         known={contact.pk: contact} if contact else {},
         initial={
             "contact": contact.pk if contact else None,
@@ -183,6 +173,7 @@ def log_saved(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def quick_log(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _get_contact_for_user(request, contact_id)
     form = QuickLogForm(request.POST or None)
@@ -197,7 +188,7 @@ def quick_log(request: HttpRequest, contact_id: int) -> HttpResponse:
         form = QuickLogForm()
     response = render(
         request,
-        _partial(request, "interactions/quick_log.html", "quick-log"),
+        template_for(request, "interactions/quick_log.html", "quick-log"),
         {"form": form, "contact": contact, "logged": logged},
     )
     if logged:
@@ -236,6 +227,8 @@ def interaction_delete(request: HttpRequest, interaction_id: int) -> HttpRespons
         "note": interaction.note,
         "source": interaction.source,
         "external_id": interaction.external_id,
+        "batch": str(interaction.batch) if interaction.batch else None,
+        "follow_ups": list(interaction.follow_ups.values_list("pk", flat=True)),
     }
     with transaction.atomic():
         interaction.delete()
@@ -258,7 +251,7 @@ def interaction_undo_delete(request: HttpRequest) -> HttpResponse:
         return redirect("insights:dashboard")
     event = Event.objects.owned_by(request.user).filter(pk=saved["event"]).first()
     with transaction.atomic():
-        Interaction.objects.get_or_create(
+        restored, _ = Interaction.objects.owned_by(request.user).get_or_create(
             pk=saved["pk"],
             defaults=dict(
                 owner=request.user,
@@ -270,7 +263,11 @@ def interaction_undo_delete(request: HttpRequest) -> HttpResponse:
                 note=saved["note"],
                 source=saved["source"],
                 external_id=saved["external_id"],
+                batch=saved.get("batch"),
             ),
+        )
+        FollowUp.objects.owned_by(request.user).filter(pk__in=saved.get("follow_ups", [])).update(
+            interaction=restored
         )
         contacts_refresh_interaction_stats([contact.pk])
     messages.success(request, "Restored.")
@@ -315,8 +312,11 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         with transaction.atomic():
             form.save()
             if "date" in form.changed_data:
-                # People were met at the event: their interactions move with its date.
-                event.interactions.update(occurred_on=event.date)
+                # People met at the event move with its date; a later coffee logged
+                # against the same event keeps its own.
+                event.interactions.filter(occurred_on=form.initial["date"]).update(
+                    occurred_on=event.date
+                )
                 contacts_refresh_interaction_stats(
                     Contact.objects.filter(interactions__event=event).distinct()
                 )
@@ -335,7 +335,9 @@ def follow_up_done(request: HttpRequest, followup_id: int) -> HttpResponse:
             request, " ".join(form.errors.get("occurred_on", ["Choose how you followed up."]))
         )
     elif follow_up.done_at is None:
-        interaction_log(request.user, follow_up.contact, **form.cleaned_data)
+        with transaction.atomic():
+            interaction_log(request.user, follow_up.contact, **form.cleaned_data)
+            follow_up.mark_done()
         messages.success(request, f"Followed up with {follow_up.contact.full_name}.")
     return _follow_ups_changed(request)
 
@@ -345,7 +347,7 @@ def follow_up_done(request: HttpRequest, followup_id: int) -> HttpResponse:
 def follow_up_snooze(request: HttpRequest, followup_id: int) -> HttpResponse:
     follow_up = _get_follow_up_for_user(request, followup_id)
     days = request.POST.get("days", "7")
-    if not days.isdigit() or int(days) not in SNOOZE_DAYS:
+    if days not in SNOOZE_DAYS:
         messages.error(request, "Snooze for a day, a week or a month.")
     else:
         follow_up.snooze(int(days))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 CANONICAL_HOST = "www.linkedin.com"
 PROFILE_PREFIXES = ("in", "pub")
+MAX_LENGTH = 300  # Contact.linkedin_url's
 
 
 def normalize_linkedin_url(value: str) -> str:
@@ -38,4 +39,9 @@ def normalize_linkedin_url(value: str) -> str:
     if segments[0].lower() == "in":
         segments = segments[:2]  # /in/<slug>/details/... is still the same person
     path = "/".join(segment.lower() for segment in segments)
-    return f"https://{CANONICAL_HOST}/{path}"
+    url = f"https://{CANONICAL_HOST}/{path}"
+    if len(url) > MAX_LENGTH:
+        raise ValidationError(
+            f"This address is longer than {MAX_LENGTH} characters.", code="too_long"
+        )
+    return url

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -47,14 +47,14 @@ class ContactQuerySet(OwnedQuerySet):
         """Contacts whose name, company, title or one of whose tags contains every word of text."""
         result = self
         for word in text.split():
-            tagged = Contact.tags.through.objects.filter(tag__name__icontains=word).values(
-                "contact_id"
+            tagged = Contact.tags.through.objects.filter(
+                contact_id=OuterRef("pk"), tag__name__icontains=word
             )
             result = result.filter(
                 Q(full_name__icontains=word)
                 | Q(company__icontains=word)
                 | Q(title__icontains=word)
-                | Q(pk__in=tagged)
+                | Exists(tagged)
             )
         return result
 

@@ -4,9 +4,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from network.forms import ContactFilterForm, ContactForm, OwnerSettingsForm
+from network.htmx import template_for
 from network.middleware import TIMEZONE_SESSION_KEY
 from network.models import Contact, OwnerSettings
 
@@ -18,47 +20,44 @@ def _get_contact_for_user(request: HttpRequest, contact_id: int) -> Contact:
     return get_object_or_404(Contact.objects.owned_by(request.user), pk=contact_id)
 
 
-def _partial(request: HttpRequest, template: str, fragment: str) -> str:
-    """The page's template, or only its fragment when htmx asks for a partial update."""
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{fragment}"
-    return template
-
-
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def contact_list(request: HttpRequest) -> HttpResponse:
     filters = ContactFilterForm(request.GET, owner=request.user)
     contacts = filters.filter(Contact.objects.owned_by(request.user)).prefetch_related("tags")
     page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        _partial(request, "network/contact_list.html", "results"),
+        template_for(request, "network/contact_list.html", "results"),
         {"filters": filters, "page": page},
     )
 
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _get_contact_for_user(request, contact_id)
     timeline = contact.interactions.select_related("event")
     page = Paginator(timeline, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        _partial(request, "network/contact_detail.html", "history"),
+        template_for(request, "network/contact_detail.html", "history"),
         {"contact": contact, "tags": contact.tags.all(), "page": page},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def contact_create(request: HttpRequest) -> HttpResponse:
     return _contact_form(request, Contact())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     return _contact_form(request, _get_contact_for_user(request, contact_id))
 
@@ -76,7 +75,7 @@ def _contact_form(request: HttpRequest, contact: Contact) -> HttpResponse:
         return redirect(contact)
     return render(
         request,
-        _partial(request, "network/contact_form.html", "contact-form"),
+        template_for(request, "network/contact_form.html", "contact-form"),
         {"form": form, "contact": contact, "is_new": is_new},
     )
 

@@ -56,7 +56,9 @@ class ImportSummary:
         lines = []
         for entity, outcomes in self.counts.items():
             parts = [
-                f"{outcomes[o]} {o}" for o in ("created", "updated", "unchanged") if outcomes[o]
+                f"{outcomes[o]} {o}"
+                for o in ("created", "updated", "unchanged", "skipped")
+                if outcomes[o]
             ]
             lines.append(f"{entity}: {', '.join(parts) or 'nothing'}")
         lines.append(f"skipped: {self.skipped_total}")

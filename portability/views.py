@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
+from network.htmx import template_for
 from network.models import Contact
 from portability.duplicates import contacts_merge, duplicate_pairs
 from portability.forms import ImportForm
@@ -51,12 +53,14 @@ def import_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def import_detail(request: HttpRequest, importrun_id: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.owned_by(request.user), pk=importrun_id)
-    template = "portability/import_detail.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#status"
-    return render(request, template, {"run": run, "progress": import_progress(run)})
+    return render(
+        request,
+        template_for(request, "portability/import_detail.html", "status"),
+        {"run": run, "progress": import_progress(run)},
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils import timezone
 from interactions.models import Event, FollowUp, Interaction
 from invitations.models import Invitation
 from network.models import Contact, OwnerSettings, Tag
+from portability.models import ImportRun
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -86,3 +87,16 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     contact = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
     due_on = factory.LazyFunction(timezone.localdate)
     note = "Send the report"
+
+
+class ImportRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportRun
+
+    owner = factory.SubFactory(UserFactory)
+    kind = ImportRun.Kind.VCARD
+    original_name = "contacts.vcf"
+    status = ImportRun.Status.DONE
+    summary = factory.LazyFunction(
+        lambda: {"counts": {"contacts": {"created": 1}}, "skipped": [], "skipped_total": 0}
+    )

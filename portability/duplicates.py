@@ -1,0 +1,260 @@
+"""Finding the same person entered twice (an import and a hand-made contact, two imports)
+and merging the two into one, losing nothing.
+
+Likely duplicates share a LinkedIn profile, an email address, or a name that is the same or
+nearly the same (typos, accents, word order), weighed by the company each one is at. Names
+are only compared within blocks (the first three letters of the first and of the last word),
+so 30,000 contacts take one to two seconds rather than 450 million comparisons.
+"""
+
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from rapidfuzz import fuzz, process
+
+from interactions.models import FollowUp, Interaction
+from interactions.stats import contacts_refresh_interaction_stats
+from invitations.models import Invitation
+from network.models import Contact
+from portability.importing import normalize_name
+
+NAME_THRESHOLD = 90  # token_sort_ratio, after the company bonus or penalty
+SAME_COMPANY_BONUS = 5
+OTHER_COMPANY_PENALTY = 10
+BLOCK_PREFIX = 3
+
+# Blank fields of the kept contact that the other one fills.
+FILLED_FIELDS = (
+    "company",
+    "title",
+    "email",
+    "phone",
+    "linkedin_url",
+    "location",
+    "how_we_met",
+    "stands_for",
+    "photo",
+    "connected_on",
+    "closeness",
+)
+# Contact details that cannot be kept twice: when both differ, the other's go into the notes.
+KEPT_IN_NOTES = (("email", "email"), ("phone", "phone"), ("linkedin_url", "LinkedIn"))
+LINKEDIN_STRENGTH = {
+    Contact.LinkedInStatus.NOT_CONNECTED: 0,
+    Contact.LinkedInStatus.REMOVED: 1,
+    Contact.LinkedInStatus.INVITED: 2,
+    Contact.LinkedInStatus.CONNECTED: 3,
+}
+
+
+@dataclass
+class DuplicatePair:
+    first: Contact
+    second: Contact
+    reason: str
+
+
+@dataclass(slots=True)
+class _Row:
+    pk: int
+    name: str
+    company: str
+    email: str
+    linkedin_url: str
+
+
+def duplicate_pairs(
+    owner, limit: int = 50, dismissed: set[frozenset[int]] | None = None
+) -> list[DuplicatePair]:
+    """The owner's likely duplicates (archived contacts included), strongest first: same
+    LinkedIn profile, same email, then same or similar names by score. Each pair once, a
+    dismissed pair (a frozenset of the two ids) never. Two queries however many contacts."""
+    dismissed = dismissed or set()
+    rows = [
+        _Row(*values)
+        for values in Contact.objects.owned_by(owner)
+        .order_by("pk")
+        .values_list("pk", "full_name", "company", "email", "linkedin_url")
+    ]
+    found: list[tuple[int, int, str]] = []
+    seen: set[frozenset[int]] = set(dismissed)
+    for first, second, reason in itertools.chain(
+        _same_value_pairs(rows, "linkedin_url", lambda url: "Same LinkedIn profile"),
+        _same_value_pairs(rows, "email", lambda email: f"Same email: {email}"),
+        _similar_name_pairs(rows),
+    ):
+        key = frozenset((first.pk, second.pk))
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append((first.pk, second.pk, reason))
+        if len(found) >= limit:
+            break
+    if not found:
+        return []
+    contacts = Contact.objects.owned_by(owner).in_bulk({pk for a, b, _ in found for pk in (a, b)})
+    return [  # a contact deleted meanwhile drops its pair
+        DuplicatePair(contacts[a], contacts[b], reason)
+        for a, b, reason in found
+        if a in contacts and b in contacts
+    ]
+
+
+def _same_value_pairs(rows: list[_Row], field: str, reason):
+    groups: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        value = getattr(row, field).strip().lower().rstrip("/")
+        if value:
+            groups[value].append(row)
+    for value, group in groups.items():  # in order of the group's oldest contact
+        for first, second in itertools.combinations(group, 2):
+            yield first, second, reason(value)
+
+
+def _name_words(name: str) -> list[str]:
+    """The name's words, with case, accents and punctuation dropped."""
+    folded = unicodedata.normalize("NFKD", normalize_name(name))
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return re.sub(r"[^\w\s]", " ", folded).split()
+
+
+def _company_adjustment(first: _Row, second: _Row) -> int:
+    a, b = normalize_name(first.company), normalize_name(second.company)
+    if not a or not b:
+        return 0
+    return SAME_COMPANY_BONUS if a == b else -OTHER_COMPANY_PENALTY
+
+
+def _similar_name_pairs(rows: list[_Row]):
+    # Words sorted (token_sort_ratio: "Smith, Jon" is "Jon Smith") and in their order (a typo
+    # in a first letter must not reorder the words and hide the likeness).
+    sorted_keys: list[str] = []
+    plain_keys: list[str] = []
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        words = _name_words(row.name)
+        sorted_keys.append(" ".join(sorted(words)))
+        plain_keys.append(" ".join(words))
+        if words:
+            for prefix in {words[0][:BLOCK_PREFIX], words[-1][:BLOCK_PREFIX]}:
+                blocks[prefix].append(index)
+
+    cutoff = NAME_THRESHOLD - SAME_COMPANY_BONUS
+    scores: dict[tuple[int, int], float] = {}
+    for members in blocks.values():
+        for keys in (sorted_keys, plain_keys):
+            member_keys = [keys[index] for index in members]
+            for position in range(len(members) - 1):
+                matches = process.extract(
+                    member_keys[position],
+                    member_keys[position + 1 :],
+                    scorer=fuzz.ratio,
+                    score_cutoff=cutoff,
+                    limit=None,
+                )
+                for _, score, offset in matches:
+                    pair = (members[position], members[position + 1 + offset])
+                    scores[pair] = max(score, scores.get(pair, 0))
+
+    ranked = []
+    for (i, j), score in scores.items():
+        strength = score + _company_adjustment(rows[i], rows[j])
+        if strength >= NAME_THRESHOLD:
+            ranked.append((-strength, -score, rows[i].pk, rows[j].pk, i, j))
+    ranked.sort()
+    for _, negative_score, _, _, i, j in ranked:
+        yield rows[i], rows[j], _name_reason(rows[i], rows[j], -negative_score)
+
+
+def _name_reason(first: _Row, second: _Row, score: float) -> str:
+    if normalize_name(first.name) == normalize_name(second.name):
+        reason = f"Same name: “{first.name}”"
+    else:
+        reason = f"Similar names: “{first.name}” and “{second.name}” ({round(score)}% alike)"
+    a, b = first.company.strip(), second.company.strip()
+    if a and b:
+        same = normalize_name(a) == normalize_name(b)
+        reason += f", both at {a}" if same else f", at {a} and at {b}"
+    return reason
+
+
+def contacts_merge(owner, keep: Contact, other: Contact) -> Contact:
+    """Merge other into keep and delete other; returns keep as saved.
+
+    Every interaction, follow-up, invitation and tag of other moves to keep; keep's blank
+    fields are filled from other; notes are joined. Raises ValueError, changing nothing, unless
+    both are the owner's and differ.
+    """
+    if keep.pk == other.pk:
+        raise ValueError("A contact cannot be merged with itself.")
+    with transaction.atomic():
+        contacts = (
+            Contact.objects.owned_by(owner)
+            .select_for_update()
+            .order_by("pk")
+            .in_bulk([keep.pk, other.pk])
+        )
+        if len(contacts) != 2:
+            raise ValueError("Only two of your own contacts can be merged.")
+        keep, other = contacts[keep.pk], contacts[other.pk]
+        _interactions_move(keep, other)
+        FollowUp.objects.filter(contact=other).update(contact=keep)
+        Invitation.objects.filter(contact=other).update(contact=keep)
+        keep.tags.add(*other.tags.all())
+        _fields_merge(keep, other)
+        # The profile address is unique per owner and the photo file now belongs to keep.
+        Contact.objects.filter(pk=other.pk).update(linkedin_url="", photo="")
+        keep.save()
+        photo_left = other.photo.name if other.photo and other.photo != keep.photo else ""
+        other.photo = ""
+        other.delete()
+        if photo_left:
+            storage = keep.photo.storage
+            transaction.on_commit(lambda: storage.delete(photo_left))
+        contacts_refresh_interaction_stats([keep.pk])
+    keep.refresh_from_db()
+    return keep
+
+
+def _interactions_move(keep: Contact, other: Contact) -> None:
+    """Both may have been logged by the same "log a meeting" save (same batch): keep's one
+    stays, gaining the other's note and follow-ups, and the other's copy is deleted."""
+    shared = Interaction.objects.filter(contact=other, batch__isnull=False).values("batch")
+    kept_by_batch = {
+        interaction.batch: interaction
+        for interaction in Interaction.objects.filter(contact=keep, batch__in=shared)
+    }
+    for duplicate in Interaction.objects.filter(contact=other, batch__in=list(kept_by_batch)):
+        kept = kept_by_batch[duplicate.batch]
+        if duplicate.note and duplicate.note not in kept.note:
+            kept.note = "\n\n".join(filter(None, [kept.note, duplicate.note]))
+            kept.save(update_fields=["note", "updated_at"])
+        FollowUp.objects.filter(interaction=duplicate).update(interaction=kept)
+        duplicate.delete()
+    Interaction.objects.filter(contact=other).update(contact=keep)
+
+
+def _fields_merge(keep: Contact, other: Contact) -> None:
+    differing = [
+        f"{label} {getattr(other, field)}"
+        for field, label in KEPT_IN_NOTES
+        if getattr(keep, field) and getattr(other, field)
+        if getattr(keep, field).lower() != getattr(other, field).lower()
+    ]
+    for field in FILLED_FIELDS:
+        if getattr(keep, field) in ("", None) and getattr(other, field) not in ("", None):
+            value = getattr(other, field)
+            setattr(keep, field, value.name if field == "photo" else value)
+    notes = [keep.notes.strip(), other.notes.strip()]
+    if notes[0] == notes[1]:
+        notes.pop()
+    if differing:
+        notes.append(f"Also had, as “{other.full_name}”: {', '.join(differing)}")
+    keep.notes = "\n\n".join(filter(None, notes))
+    if LINKEDIN_STRENGTH[other.linkedin_status] > LINKEDIN_STRENGTH[keep.linkedin_status]:
+        keep.linkedin_status = other.linkedin_status
+    keep.is_archived = keep.is_archived and other.is_archived

@@ -1,0 +1,517 @@
+"""A full export carries everything an owner has; importing it into an empty account gives it
+all back: nothing lost, nothing of anyone else's, nothing half done."""
+
+import csv
+import datetime
+import io
+import json
+import re
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image
+
+from interactions.models import Interaction
+from invitations.models import Invitation
+from network.models import Contact
+from portability.full_export import (
+    FORMAT_VERSION,
+    KINDS,
+    LEFT_OUT,
+    contacts_csv,
+    data_export,
+    data_import,
+)
+from portability.importing import ImportFileError
+from portability.models import ImportRun
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    InvitationFactory,
+    OwnerSettingsFactory,
+    TagFactory,
+)
+
+# Which exported field refers to which kind: the round trip compares ids through these.
+REFERENCES = {
+    "contacts": {"tags": "tags"},
+    "interactions": {"contact": "contacts", "event": "events"},
+    "follow_ups": {"contact": "contacts", "interaction": "interactions"},
+    "invitations": {"contact": "contacts"},
+}
+MARKER = "Zanzibar-Marker-7"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _moment(days_ago: int) -> datetime.datetime:
+    return timezone.now().replace(microsecond=123456) - datetime.timedelta(days=days_ago)
+
+
+def _network(owner) -> None:
+    """Something of every kind and every state, with derived fields and old timestamps."""
+    OwnerSettingsFactory(
+        owner=owner,
+        timezone="Europe/Oslo",
+        review_weekday=2,
+        policy_min_in_person=2,
+        policy_min_virtual=5,
+        policy_window_months=6,
+        recall_desired_retention=0.85,
+        recall_daily_limit=7,
+    )
+    friends = TagFactory(owner=owner, name="Friends")
+    work = TagFactory(owner=owner, name="Work")
+    TagFactory(owner=owner, name="Unused")
+    ada = ContactFactory(
+        owner=owner,
+        full_name="Ada Lovelace",
+        email="ada@example.org",
+        phone="+47 555 01 234",
+        linkedin_url="https://www.linkedin.com/in/ada",
+        location="Oslo",
+        how_we_met="PyCon, over coffee",
+        notes="Ålesund — likes ∑ and “quotes”",
+        closeness=Contact.Closeness.CLOSE,
+        linkedin_status=Contact.LinkedInStatus.CONNECTED,
+        connected_on=datetime.date(2023, 5, 4),
+        photo=SimpleUploadedFile("face.PNG", _png(), content_type="image/png"),
+    )
+    ada.tags.set([friends, work])
+    bob = ContactFactory(
+        owner=owner,
+        full_name="Bob Archived",
+        is_archived=True,
+        linkedin_status=Contact.LinkedInStatus.INVITED,
+    )
+    bob.tags.set([work])
+    cleo = ContactFactory(owner=owner, full_name="Cléo", company="", title="")
+    Contact.objects.filter(pk=ada.pk).update(
+        last_interaction_on=_days_ago(1),
+        in_person_count=3,
+        other_interaction_count=4,
+        tie_strength=0.7312345,
+        next_recall_at=_moment(-5),
+    )
+
+    dinner = EventFactory(owner=owner, name="Dinner", notes="At Maaemo")
+    conference = EventFactory(
+        owner=owner, name="Conference", source="ics", external_id="uid-1@example.org"
+    )
+    first = None
+    for number, kind in enumerate(Interaction.Kind.values):
+        interaction = InteractionFactory(
+            owner=owner,
+            contact=bob if number % 2 else ada,
+            kind=kind,
+            occurred_on=_days_ago(number + 1),
+            initiated_by=Interaction.Initiator.values[number % 3],
+            note=f"About {kind}",
+        )
+        first = first or interaction
+    batch = uuid.uuid4()
+    InteractionFactory(owner=owner, contact=ada, event=dinner, batch=batch)
+    InteractionFactory(owner=owner, contact=cleo, event=dinner, batch=batch)
+    InteractionFactory(
+        owner=owner,
+        contact=cleo,
+        event=conference,
+        source=Interaction.Source.IMPORT,
+        external_id="uid-1@example.org/cleo",
+    )
+
+    FollowUpFactory(owner=owner, contact=ada, interaction=first, done_at=_moment(2))
+    FollowUpFactory(owner=owner, contact=cleo, due_on=_days_ago(-7), note="Send the slides")
+
+    Direction, Status = Invitation.Direction, Invitation.Status
+    InvitationFactory(
+        owner=owner,
+        direction=Direction.INCOMING,
+        profile_url="https://www.linkedin.com/in/dora",
+        deferred_until=_days_ago(-30),
+        sent_at=_moment(3),
+    )
+    InvitationFactory(
+        owner=owner,
+        direction=Direction.INCOMING,
+        status=Status.ACCEPTED,
+        contact=cleo,
+        decided_at=_moment(2),
+        decision_note="Met at dinner",
+    )
+    InvitationFactory(
+        owner=owner, direction=Direction.INCOMING, status=Status.DECLINED, decided_at=_moment(1)
+    )
+    InvitationFactory(
+        owner=owner,
+        direction=Direction.OUTGOING,
+        source=Invitation.Source.LINKEDIN,
+        external_id="invitation-42",
+    )
+    InvitationFactory(
+        owner=owner,
+        direction=Direction.OUTGOING,
+        status=Status.WITHDRAWN,
+        contact=bob,
+        decided_at=_moment(4),
+    )
+
+    ImportRun.objects.create(
+        owner=owner,
+        kind=ImportRun.Kind.LINKEDIN,
+        original_name="Basic_LinkedInDataExport.zip",
+        options={"since": "2024-01-01"},
+        status=ImportRun.Status.DONE,
+        summary={"counts": {"contacts": {"created": 3}}, "skipped": [], "skipped_total": 0},
+        finished_at=_moment(9),
+    )
+    ImportRun.objects.create(
+        owner=owner,
+        kind=ImportRun.Kind.ICS,
+        original_name="calendar.ics",
+        status=ImportRun.Status.FAILED,
+        error="calendar.ics is not a calendar.",
+        finished_at=_moment(8),
+    )
+
+    # Old, distinct timestamps: an import that stamped "now" would show in the comparison.
+    for model in KINDS.values():
+        stamped = [
+            field.name
+            for field in model._meta.concrete_fields
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        ]
+        model.objects.filter(owner=owner).update(
+            **{
+                name: F(name) - datetime.timedelta(days=400 - 100 * number)
+                for number, name in enumerate(stamped)
+            }
+        )
+
+
+def _without_ids(document: dict) -> dict:
+    """The document with every id and reference replaced by the object's position in its kind."""
+    positions = {
+        key: {item["id"]: number for number, item in enumerate(document[key])} for key in KINDS
+    }
+    result = {"settings": document["settings"]}
+    for key in KINDS:
+        result[key] = []
+        for item in document[key]:
+            item = dict(item, id=positions[key][item["id"]])
+            for field, target in REFERENCES.get(key, {}).items():
+                value = item[field]
+                if isinstance(value, list):
+                    item[field] = [positions[target][old] for old in value]
+                elif value is not None:
+                    item[field] = positions[target][value]
+            result[key].append(item)
+    return result
+
+
+def _differences(first: dict, second: dict) -> list[str]:
+    differences = [
+        f"settings.{name}: {first['settings'].get(name)!r} != {second['settings'].get(name)!r}"
+        for name in first["settings"].keys() | second["settings"].keys()
+        if first["settings"].get(name) != second["settings"].get(name)
+    ]
+    for key in KINDS:
+        if len(first[key]) != len(second[key]):
+            differences.append(f"{key}: {len(first[key])} != {len(second[key])} objects")
+            continue
+        for number, (before, after) in enumerate(zip(first[key], second[key], strict=True)):
+            differences += [
+                f"{key}[{number}].{name}: {before.get(name)!r} != {after.get(name)!r}"
+                for name in sorted(before.keys() | after.keys())
+                if before.get(name) != after.get(name)
+            ]
+    return differences
+
+
+def _row_counts(user) -> dict[str, int]:
+    return {key: model.objects.filter(owner=user).count() for key, model in KINDS.items()}
+
+
+def _photo_files(media_root, user) -> list:
+    return list((media_root / "photos" / str(user.pk)).glob("*"))
+
+
+def test_an_imported_export_exports_again_exactly_the_same(owner, other_user, media_root):
+    _network(owner)
+    first = data_export(owner)
+    assert {item["kind"] for item in first["interactions"]} == set(Interaction.Kind.values)
+    assert {(i["direction"], i["status"]) for i in first["invitations"]} >= {
+        ("incoming", "pending"),
+        ("incoming", "accepted"),
+        ("incoming", "declined"),
+        ("outgoing", "pending"),
+        ("outgoing", "withdrawn"),
+    }
+    assert {item["done_at"] is None for item in first["follow_ups"]} == {True, False}
+    assert any(contact["is_archived"] for contact in first["contacts"])
+    assert first["contacts"][0]["photo"]["extension"] == ".png"
+
+    counts = data_import(other_user, json.loads(json.dumps(first)))
+    second = data_export(other_user)
+
+    assert counts == {key: len(first[key]) for key in KINDS}
+    assert second["user"] == {"username": "intruder", "email": "intruder@example.org"}
+    assert second["version"] == FORMAT_VERSION
+    assert {c["id"] for c in first["contacts"]}.isdisjoint(c["id"] for c in second["contacts"])
+    assert _differences(_without_ids(first), _without_ids(second)) == []
+    [photo] = _photo_files(media_root, other_user)
+    assert photo.read_bytes() == _png()
+    assert len(_photo_files(media_root, owner)) == 1
+
+
+def test_the_export_carries_every_field_of_every_model(owner):
+    _network(owner)
+    document = data_export(owner)
+    for key, model in KINDS.items():
+        fields = {field.name for field in model._meta.concrete_fields} | {
+            field.name for field in model._meta.many_to_many
+        }
+        expected = fields - {"owner"} - LEFT_OUT.get(model, set())
+        assert document[key], f"the network has no {key}"
+        assert all(set(item) == expected for item in document[key]), key
+        relations = {
+            field.name
+            for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
+            if field.is_relation and field.name != "owner"
+        }
+        assert relations == set(REFERENCES.get(key, {})), f"update REFERENCES for {key}"
+    assert document["settings"]["timezone"] == "Europe/Oslo"
+    assert "file" not in document["import_runs"][0]
+
+
+def test_the_export_leaves_out_imports_that_have_not_finished(owner):
+    ImportRun.objects.create(owner=owner, kind=ImportRun.Kind.VCARD, original_name="a.vcf")
+    assert data_export(owner)["import_runs"] == []
+
+
+def test_the_export_takes_the_same_queries_however_big_the_network(
+    owner, django_assert_num_queries
+):
+    _network(owner)
+    # settings, tags, contacts, their tags, events, interactions, follow-ups, invitations,
+    # import runs
+    with django_assert_num_queries(9):
+        data_export(owner)
+    for contact in ContactFactory.create_batch(5, owner=owner):
+        contact.tags.add(TagFactory(owner=owner))
+        InteractionFactory(owner=owner, contact=contact)
+        FollowUpFactory(owner=owner, contact=contact)
+    with django_assert_num_queries(9):
+        data_export(owner)
+
+
+def test_another_users_data_never_appears_in_an_export(owner, other_user):
+    _network(owner)
+    contact = ContactFactory(owner=other_user, full_name=f"{MARKER} Contact", notes=MARKER)
+    TagFactory(owner=other_user, name=MARKER).contacts.add(contact)
+    event = EventFactory(owner=other_user, name=MARKER)
+    interaction = InteractionFactory(owner=other_user, contact=contact, event=event, note=MARKER)
+    FollowUpFactory(owner=other_user, contact=contact, interaction=interaction, note=MARKER)
+    InvitationFactory(owner=other_user, name=MARKER, contact=contact)
+    ImportRun.objects.create(
+        owner=other_user, kind="ics", original_name=MARKER, status=ImportRun.Status.DONE
+    )
+
+    document = data_export(owner)
+
+    assert MARKER not in json.dumps(document)
+    assert {key: len(document[key]) for key in KINDS} == _row_counts(owner)
+
+
+def test_import_refuses_an_account_that_already_has_a_network_and_changes_nothing(
+    owner, other_user, media_root
+):
+    _network(owner)
+    document = data_export(owner)
+    existing = ContactFactory(owner=other_user, full_name="Already here")
+    before = _row_counts(other_user)
+
+    with pytest.raises(ImportFileError, match="already has contacts"):
+        data_import(other_user, document)
+
+    assert _row_counts(other_user) == before
+    assert list(Contact.objects.filter(owner=other_user)) == [existing]
+    assert _photo_files(media_root, other_user) == []
+
+
+def _wrong_version(document: dict) -> None:
+    document["version"] = 2
+
+
+def _no_contacts(document: dict) -> None:
+    del document["contacts"]
+
+
+def _contacts_not_a_list(document: dict) -> None:
+    document["contacts"] = {"Ada": 1}
+
+
+def _bad_date(document: dict) -> None:
+    document["interactions"][-1]["occurred_on"] = "2024-02-30"
+
+
+def _unknown_contact(document: dict) -> None:
+    document["interactions"][-1]["contact"] = 999999
+
+
+def _text_for_a_count(document: dict) -> None:
+    document["contacts"][-1]["in_person_count"] = "three"
+
+
+def _photo_not_an_image(document: dict) -> None:
+    document["contacts"][0]["photo"]["base64"] = "aGVsbG8="
+
+
+def _not_an_export(document: dict) -> None:
+    document["format"] = "vcard"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_wrong_version, "This export is version 2; this Kith reads version 1."),
+        (_no_contacts, "The export has no “contacts”; is the file complete?"),
+        (_contacts_not_a_list, "“contacts” should be a list, not an object."),
+        (_bad_date, "“occurred_on”: “2024-02-30” value has the correct format"),
+        (_unknown_contact, "refers to contact 999999, which is not in the file."),
+        (_text_for_a_count, "“in_person_count” should be a whole number, not text."),
+        (_photo_not_an_image, "“photo” is not an image Kith can read."),
+        (_not_an_export, "This is not a Kith export"),
+    ],
+    ids=lambda value: getattr(value, "__name__", "")[1:],
+)
+def test_a_damaged_export_is_refused_clearly_and_changes_nothing(
+    owner, other_user, media_root, damage, message
+):
+    _network(owner)
+    document = json.loads(json.dumps(data_export(owner)))
+    damage(document)
+
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        data_import(other_user, document)
+
+    assert set(_row_counts(other_user).values()) == {0}
+    assert _photo_files(media_root, other_user) == []
+
+
+def test_a_document_that_is_not_an_object_is_refused(other_user):
+    with pytest.raises(ImportFileError, match="should be a JSON object, not a list"):
+        data_import(other_user, [])
+
+
+def test_the_csv_neutralises_spreadsheet_formulas_and_keeps_plain_cells(owner, tmp_path):
+    contact = ContactFactory(
+        owner=owner,
+        full_name='=HYPERLINK("https://evil.example","Click")',
+        company="+1",
+        title="-2",
+        location="@SUM(A1:A9)",
+        phone="\t=1+1",
+        how_we_met="Met at PyCon, Oslo",
+        notes="Plain; with “quotes” and Ålesund",
+    )
+    contact.tags.set([TagFactory(owner=owner, name="=cmd"), TagFactory(owner=owner, name="Work")])
+    path = tmp_path / "contacts.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        contacts_csv(owner, stream)
+
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        header, row = list(csv.reader(stream))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Name"] == '\'=HYPERLINK("https://evil.example","Click")'
+    assert cells["Company"] == "'+1"
+    assert cells["Title"] == "'-2"
+    assert cells["Location"] == "'@SUM(A1:A9)"
+    assert cells["Phone"] == "'\t=1+1"
+    assert cells["Tags"] == "'=cmd, Work"
+    assert cells["How we met"] == "Met at PyCon, Oslo"
+    assert cells["Notes"] == "Plain; with “quotes” and Ålesund"
+    assert cells["LinkedIn status"] == "Not connected"
+    assert cells["Archived"] == "no"
+    assert cells["In person count"] == "0"
+
+
+def test_the_csv_lists_archived_contacts_and_no_one_elses(owner, other_user):
+    ContactFactory(owner=owner, full_name="Archived Person", is_archived=True)
+    ContactFactory(owner=other_user, full_name=MARKER)
+    stream = io.StringIO()
+    contacts_csv(owner, stream)
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue().removeprefix("\ufeff"))))
+    assert [(row["Name"], row["Archived"]) for row in rows] == [("Archived Person", "yes")]
+
+
+def test_the_commands_move_a_network_from_one_user_to_another(owner, other_user, tmp_path):
+    _network(owner)
+    path = tmp_path / "owner.json"
+    call_command("export_data", "--user", "owner", str(path), stdout=io.StringIO())
+    assert json.loads(path.read_text(encoding="utf-8"))["user"]["username"] == "owner"
+
+    out = io.StringIO()
+    call_command("import_data", "--user", "intruder", str(path), stdout=out)
+
+    assert "contacts: 3" in out.getvalue().splitlines()
+    assert "follow ups: 2" in out.getvalue().splitlines()
+    assert _row_counts(other_user) == _row_counts(owner)
+
+
+def test_export_data_writes_readable_utf8_json_to_standard_output(owner):
+    ContactFactory(owner=owner, full_name="Åse Ødegård")
+    out = io.StringIO()
+    call_command("export_data", "--user", "owner", "-", stdout=out)
+    assert '  "contacts": [' in out.getvalue()
+    assert [c["full_name"] for c in json.loads(out.getvalue())["contacts"]] == ["Åse Ødegård"]
+
+
+@pytest.mark.parametrize("command", ["export_data", "import_data"])
+def test_the_commands_refuse_an_unknown_user(db, command, tmp_path):
+    with pytest.raises(CommandError, match='There is no user named "nobody"'):
+        call_command(command, "--user", "nobody", str(tmp_path / "x.json"))
+
+
+def test_import_data_refuses_a_missing_file(other_user, tmp_path):
+    with pytest.raises(CommandError, match=r"missing\.json is not a file"):
+        call_command("import_data", "--user", "intruder", str(tmp_path / "missing.json"))
+
+
+def test_import_data_refuses_a_file_that_is_not_json(other_user, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "kith-export",', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"broken.json is not valid JSON \(line 1"):
+        call_command("import_data", "--user", "intruder", str(path))
+    assert set(_row_counts(other_user).values()) == {0}
+
+
+def test_import_data_refuses_an_account_with_contacts(owner, other_user, tmp_path):
+    _network(owner)
+    path = tmp_path / "owner.json"
+    call_command("export_data", "--user", "owner", str(path), stdout=io.StringIO())
+    ContactFactory(owner=other_user)
+    with pytest.raises(CommandError, match=r"already has contacts\..* Nothing was imported\."):
+        call_command("import_data", "--user", "intruder", str(path))
+    assert Contact.objects.filter(owner=other_user).count() == 1
