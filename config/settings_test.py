@@ -7,7 +7,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from config.settings import *  # noqa: F403
-from config.settings import STORAGES, VAR_DIR
+from config.settings import DATABASES, STORAGES, VAR_DIR
 
 # A fresh clone has no collectstatic manifest.
 STORAGES = {
@@ -16,6 +16,11 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = VAR_DIR / "test-media"
+# Tests share their cache with nothing; a Celery worker started by a test gets the database's
+# name from the test, so SQLite's test database is a file, not memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 # Serve static files from the app folders: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
