@@ -54,6 +54,8 @@ def _owner_data(owner) -> None:
     event = factories.EventFactory(owner=owner, name=f"{MARKER} Event")
     factories.InteractionFactory(owner=owner, contact=contact, event=event, note=MARKER)
     factories.InvitationFactory(owner=owner, name=f"{MARKER} Inviter", contact=contact)
+    factories.FollowUpFactory(owner=owner, contact=contact, note=MARKER)
+    factories.ImportRunFactory(owner=owner, original_name=f"{MARKER}.zip")
 
 
 @pytest.mark.parametrize(("name", "parameters"), ALL_URLS, ids=[name for name, _ in ALL_URLS])
