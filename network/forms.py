@@ -102,24 +102,18 @@ class ContactForm(forms.ModelForm):
 
 
 def tags_get_or_create(owner, names: list[str]) -> list[Tag]:
-    """The owner's tags with these names (matched case-insensitively), creating the missing ones."""
-    wanted = {name.lower(): name for name in names}
-    existing = {
-        tag.lower_name: tag
-        for tag in Tag.objects.owned_by(owner)
-        .annotate(lower_name=Lower("name"))
-        .filter(lower_name__in=wanted)
-    }
+    """The owner's tags with these names, creating the missing ones.
+
+    Names are compared in Python, case-insensitively: SQLite's LOWER() leaves letters like Ä
+    alone. An owner has tens of tags, not thousands.
+    """
+    wanted = {name.casefold(): name for name in names}
+    existing = {tag.name.casefold(): tag for tag in Tag.objects.owned_by(owner)}
     missing = [Tag(owner=owner, name=name) for key, name in wanted.items() if key not in existing]
-    Tag.objects.bulk_create(missing, ignore_conflicts=True)
     if missing:
-        existing = {
-            tag.lower_name: tag
-            for tag in Tag.objects.owned_by(owner)
-            .annotate(lower_name=Lower("name"))
-            .filter(lower_name__in=wanted)
-        }
-    return list(existing.values())
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name.casefold(): tag for tag in Tag.objects.owned_by(owner)}
+    return [existing[key] for key in wanted if key in existing]
 
 
 class ContactFilterForm(forms.Form):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from PIL import Image
 
 from network.forms import MAX_PHOTO_BYTES, tags_get_or_create
-from network.models import Contact, Tag
+from network.models import Contact
 from portability.importing import (
     MAX_UPLOAD_BYTES,
     ContactMatcher,
@@ -478,17 +478,16 @@ def _fill(context: _Context, contact: Contact, key: int, card: _Card) -> bool:
 def _add_tags(context: _Context, new_tags: list[tuple[int, str]]) -> None:
     if not new_tags:
         return
-    names = {name.lower(): name for _, name in new_tags}
-    tags_get_or_create(context.owner, list(names.values()))
-    # Matched in Python rather than by what tags_get_or_create returns: SQLite's LOWER() leaves
-    # letters like Ä alone, so it would not find "Ärzte" under "ärzte".
-    tags = {tag.name.lower(): tag for tag in Tag.objects.owned_by(context.owner).only("name")}
+    tags = {
+        tag.name.casefold(): tag
+        for tag in tags_get_or_create(context.owner, [name for _, name in new_tags])
+    }
     through = Contact.tags.through
     through.objects.bulk_create(
         [
-            through(contact_id=context.saved_pks.get(key, key), tag_id=tags[name.lower()].pk)
+            through(contact_id=context.saved_pks.get(key, key), tag_id=tags[name.casefold()].pk)
             for key, name in new_tags
-            if name.lower() in tags
+            if name.casefold() in tags
         ],
         ignore_conflicts=True,
     )

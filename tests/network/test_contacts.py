@@ -243,3 +243,15 @@ def test_contact_page_shows_the_timeline_newest_first(owner_client, owner):
     assert page.index("Coffee") < page.index("First call")
     assert "1 in person, 1 other" in page
     assert "1 Mar 2026" in page
+
+
+def test_tags_match_whatever_the_case_in_any_script(owner_client, owner):
+    first = ContactFactory(owner=owner)
+    second = ContactFactory(owner=owner)
+    for contact, tags in ((first, "Ärzte, Oslo"), (second, "ärzte, OSLO")):
+        owner_client.post(
+            reverse("network:contact-edit", args=[contact.pk]),
+            {"full_name": contact.full_name, "linkedin_status": "not_connected", "tag_names": tags},
+        )
+    assert sorted(Tag.objects.filter(owner=owner).values_list("name", flat=True)) == ["Oslo", "Ärzte"]
+    assert second.tags.count() == 2
