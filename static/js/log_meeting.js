@@ -57,7 +57,10 @@
     } else if (event.key === "Enter") {
       event.preventDefault();
       const option = options()[highlighted];
-      if (option) option.click();
+      // Not option.click(): a suggestion htmx has not processed yet would submit the form.
+      if (option) {
+        htmx.ajax("GET", option.getAttribute("hx-get"), { source: option, target: "#attendees", swap: "beforeend" });
+      }
     } else if (event.key === "Escape") {
       clearSearch();
     }
