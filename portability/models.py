@@ -1,13 +1,17 @@
 """Imports of the owner's files, run in the background, and what they changed."""
 
+import datetime
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from network.models import OwnedQuerySet
+
+WAITING_LONG = datetime.timedelta(minutes=1)
 
 
 def _upload_path(run: "ImportRun", filename: str) -> str:
@@ -38,6 +42,7 @@ class ImportRun(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = OwnedQuerySet.as_manager()
@@ -55,3 +60,10 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_waiting_long(self) -> bool:
+        """Still waiting a minute after the upload: no worker is taking tasks."""
+        return (
+            self.status == self.Status.PENDING and timezone.now() - self.created_at > WAITING_LONG
+        )

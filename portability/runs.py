@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portability.ics import ics_import
@@ -20,6 +21,7 @@ from portability.vcard import vcard_import
 
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 60 * 60
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 def _progress_key(run_id: int) -> str:
@@ -52,8 +54,15 @@ def import_file(
 
 def import_run_execute(run_id: int) -> None:
     """Run a pending import once: claimed with a conditional update, so running twice is harmless."""
-    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.PENDING).update(
-        status=ImportRun.Status.RUNNING
+    # A run left "running" by a worker that died is taken again when its task is redelivered.
+    stale = timezone.now() - STALE_AFTER
+    claimed = (
+        ImportRun.objects.filter(pk=run_id)
+        .filter(
+            Q(status=ImportRun.Status.PENDING)
+            | Q(status=ImportRun.Status.RUNNING, started_at__lt=stale)
+        )
+        .update(status=ImportRun.Status.RUNNING, started_at=timezone.now())
     )
     if not claimed:
         return

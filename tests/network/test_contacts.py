@@ -253,5 +253,8 @@ def test_tags_match_whatever_the_case_in_any_script(owner_client, owner):
             reverse("network:contact-edit", args=[contact.pk]),
             {"full_name": contact.full_name, "linkedin_status": "not_connected", "tag_names": tags},
         )
-    assert sorted(Tag.objects.filter(owner=owner).values_list("name", flat=True)) == ["Oslo", "Ärzte"]
+    assert sorted(Tag.objects.filter(owner=owner).values_list("name", flat=True)) == [
+        "Oslo",
+        "Ärzte",
+    ]
     assert second.tags.count() == 2

@@ -1,9 +1,11 @@
+import datetime
 import json
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from network.models import Contact
 from portability.models import ImportRun
@@ -165,3 +167,30 @@ def test_merging_needs_two_of_the_owners_contacts(owner_client, owner, other_use
         response = owner_client.post(reverse("portability:duplicates-merge"), data, follow=True)
         assert response.status_code == 200
     assert Contact.objects.filter(pk__in=[mine.pk, theirs.pk]).count() == 2
+
+
+def test_a_run_left_running_by_a_dead_worker_is_taken_again(owner_client, owner, fixtures):
+    _upload(owner_client, "linkedin", "export.zip", (fixtures / ZIP).read_bytes())
+    run = ImportRun.objects.get(owner=owner)
+    ImportRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now())
+    import_run_execute(run.pk)  # a second delivery while the first is still at work
+    run.refresh_from_db()
+    assert run.status == "running"
+
+    ImportRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    import_run_execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done"
+
+
+def test_a_run_nobody_picks_up_says_so(owner_client, owner):
+    run = ImportRunFactory(owner=owner, status="pending", summary={})
+    ImportRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert (
+        "No worker has started this import yet"
+        in owner_client.get(run.get_absolute_url()).content.decode()
+    )
