@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce
 from interactions.models import Interaction
 from network.models import Contact
 
+CHUNK = 5000
+
 
 def _per_contact(aggregate) -> Subquery:
     return Subquery(
@@ -23,13 +25,17 @@ def contacts_refresh_interaction_stats(contacts: QuerySet[Contact] | Iterable[in
 
     Returns the number of contacts updated.
     """
-    queryset = (
-        contacts
-        if isinstance(contacts, QuerySet)
-        else Contact.objects.filter(pk__in=list(contacts))
-    )
+    if not isinstance(contacts, QuerySet):
+        # Chunks keep a 30,000-contact import under SQLite's limit on query parameters.
+        ids = list(contacts)
+        return sum(
+            contacts_refresh_interaction_stats(
+                Contact.objects.filter(pk__in=ids[start : start + CHUNK])
+            )
+            for start in range(0, len(ids), CHUNK)
+        )
     in_person = Q(kind=Interaction.Kind.IN_PERSON)
-    return queryset.update(
+    return contacts.update(
         last_interaction_on=_per_contact(Max("occurred_on")),
         in_person_count=Coalesce(
             _per_contact(Count("pk", filter=in_person)), Value(0), output_field=IntegerField()

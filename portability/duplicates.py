@@ -20,7 +20,7 @@ from interactions.models import FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact
-from portability.importing import normalize_name
+from portability.importing import external_ids_move, normalize_name
 
 NAME_THRESHOLD = 90  # token_sort_ratio, after the company bonus or penalty
 SAME_COMPANY_BONUS = 5
@@ -235,7 +235,9 @@ def _interactions_move(keep: Contact, other: Contact) -> None:
             kept.save(update_fields=["note", "updated_at"])
         FollowUp.objects.filter(interaction=duplicate).update(interaction=kept)
         duplicate.delete()
+    moved = list(Interaction.objects.filter(contact=other))
     Interaction.objects.filter(contact=other).update(contact=keep)
+    external_ids_move(moved, other.pk, keep.pk)
 
 
 def _fields_merge(keep: Contact, other: Contact) -> None:

@@ -26,6 +26,7 @@ from portability.importing import (
     ImportSummary,
     Progress,
     clean_text,
+    contact_external_id,
     detect_encoding,
 )
 
@@ -325,7 +326,7 @@ def _save_interactions(
     wanted: dict[str, dict] = {}
     for meeting in meetings:
         for contact, initiated_by in meeting.initiators.items():
-            wanted[f"ics:{meeting.key}|{contact}"] = {
+            wanted[contact_external_id(f"ics:{meeting.key}", contact)] = {
                 "contact_id": contact,
                 "event_id": event_pks[meeting.key],
                 "occurred_on": meeting.date,

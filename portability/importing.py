@@ -4,6 +4,8 @@ reading (size limits, zip bombs, encodings) and matching people to existing cont
 import codecs
 import io
 import unicodedata
+import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +19,19 @@ from network.models import Contact
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_LISTED_SKIPS = 500
+MAX_REASON_LENGTH = 300
+MAX_LINE_CHARACTERS = 1024 * 1024
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# What reading a damaged, encrypted or exotic zip member can raise.
+ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 Progress = Callable[[str, int], None]
 
@@ -42,6 +56,8 @@ class ImportSummary:
     def skip(self, file: str, line: int | None, reason: str) -> None:
         self.skipped_total += 1
         if len(self.skipped) < MAX_LISTED_SKIPS:
+            if len(reason) > MAX_REASON_LENGTH:
+                reason = reason[: MAX_REASON_LENGTH - 1] + "…"
             self.skipped.append({"file": file, "line": line, "reason": reason})
 
     def to_dict(self) -> dict:
@@ -80,7 +96,12 @@ class LimitedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self.stream.read(min(len(buffer), self.left + 1))
+        try:
+            data = self.stream.read(min(len(buffer), self.left + 1))
+        except ZIP_READ_ERRORS as error:
+            raise ImportFileError(
+                f"{self.name} in the zip cannot be read ({error}); download the export again."
+            ) from error
         if len(data) > self.left:
             raise ImportFileError(
                 f"{self.name} expands to more than Kith accepts; is it really an export?"
@@ -91,7 +112,11 @@ class LimitedReader(io.RawIOBase):
 
 
 def detect_encoding(open_binary: Callable[[], BinaryIO], name: str) -> str:
-    """UTF-8, then UTF-8 with a byte-order mark, then Windows-1252 (Excel), read in chunks."""
+    """UTF-16 when the file says so (Excel's "Unicode text"), else UTF-8, then UTF-8 with a
+    byte-order mark, then Windows-1252 (Excel), read in chunks."""
+    with open_binary() as stream:
+        if stream.read(2) in UTF16_MARKS:
+            return "utf-16"
     for encoding in ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -105,12 +130,21 @@ def detect_encoding(open_binary: Callable[[], BinaryIO], name: str) -> str:
     raise ImportFileError(f"{name} is not text in a known encoding (UTF-8 or Windows-1252).")
 
 
-def text_lines(open_binary: Callable[[], BinaryIO], name: str) -> Iterator[str]:
-    """The file's text, streamed line by line in the detected encoding; NUL bytes dropped."""
-    encoding = detect_encoding(open_binary, name)
+def text_lines(open_binary: Callable[[], BinaryIO], name: str, encoding: str = "") -> Iterator[str]:
+    """The file's text, streamed line by line in the detected encoding; NUL bytes dropped.
+
+    A line longer than MAX_LINE_CHARACTERS is refused rather than read into memory.
+    """
+    encoding = encoding or detect_encoding(open_binary, name)
     with open_binary() as stream:
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-        for line in text:
+        number = 0
+        while line := text.readline(MAX_LINE_CHARACTERS):
+            number += 1
+            if len(line) == MAX_LINE_CHARACTERS and not line.endswith(("\n", "\r")):
+                raise ImportFileError(
+                    f"{name}, line {number}, is longer than 1 MB; is this really an export?"
+                )
             yield line.replace("\x00", "")
 
 
@@ -171,3 +205,30 @@ def linkedin_url_or_blank(value: str | None) -> str:
         return normalize_linkedin_url(value or "")
     except ValidationError:
         return ""
+
+
+def contact_external_id(base: str, contact_id: int) -> str:
+    """The external id of an imported interaction with one contact (one row per person)."""
+    return f"{base}#c{contact_id}"[:255]
+
+
+def external_ids_move(interactions, from_contact_id: int, to_contact_id: int) -> None:
+    """After a merge, the moved interactions answer to their new contact's external ids, so a
+    re-import finds them instead of creating them again; a copy the kept contact already
+    has is deleted."""
+    old_suffix, new_suffix = f"#c{from_contact_id}", f"#c{to_contact_id}"
+    moved = [i for i in interactions if i.external_id.endswith(old_suffix)]
+    if not moved:
+        return
+    renamed = {i.pk: i.external_id.removesuffix(old_suffix) + new_suffix for i in moved}
+    model = type(moved[0])
+    taken = set(
+        model.objects.filter(
+            owner_id=moved[0].owner_id, external_id__in=renamed.values()
+        ).values_list("external_id", flat=True)
+    )
+    model.objects.filter(pk__in=[pk for pk, new in renamed.items() if new in taken]).delete()
+    keep = [i for i in moved if renamed[i.pk] not in taken]
+    for interaction in keep:
+        interaction.external_id = renamed[interaction.pk]
+    model.objects.bulk_update(keep, ["external_id"])

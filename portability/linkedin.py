@@ -8,6 +8,7 @@ so that importing the same or a newer export never duplicates anything.
 
 import csv
 import datetime
+import itertools
 import zipfile
 import zoneinfo
 from collections import Counter
@@ -25,6 +26,7 @@ from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, OwnerSettings
 from portability.importing import (
+    MAX_LINE_CHARACTERS,
     MAX_UNZIPPED_BYTES,
     ContactMatcher,
     ImportFileError,
@@ -32,12 +34,16 @@ from portability.importing import (
     LimitedReader,
     Progress,
     clean_text,
+    contact_external_id,
+    detect_encoding,
     linkedin_url_or_blank,
     normalize_name,
     text_lines,
 )
 
 BATCH = 1000
+# A long message is fine; what is longer than a line Kith reads is refused by text_lines.
+csv.field_size_limit(MAX_LINE_CHARACTERS)
 HEADER_SEARCH_ROWS = 20
 Opener = Callable[[], BinaryIO]
 
@@ -104,9 +110,7 @@ def linkedin_import(
                 _import_invitations(context, *files[INVITATIONS])
             if MESSAGES in files:
                 _import_messages(context, *files[MESSAGES])
-            touched = sorted(context.touched)
-            for start in range(0, len(touched), 5000):
-                contacts_refresh_interaction_stats(touched[start : start + 5000])
+            contacts_refresh_interaction_stats(sorted(context.touched))
     return summary
 
 
@@ -164,9 +168,10 @@ def _member_opener(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Opener:
 
 def _identify_csv(opener: Opener, name: str) -> str:
     """Which LinkedIn file this CSV is, from its header row."""
+    encoding = detect_encoding(opener, name)
     for kind in REQUIRED:
         try:
-            _rows(opener, name, kind)
+            _rows(opener, name, kind, encoding)
         except ImportFileError:
             continue
         return kind
@@ -177,13 +182,15 @@ def _identify_csv(opener: Opener, name: str) -> str:
     )
 
 
-def _rows(opener: Opener, name: str, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    opener: Opener, name: str, kind: str, encoding: str = ""
+) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row by lower-cased column name) after the header, found by its content.
 
     The header is checked before the first row is asked for, so a wrong file fails at once.
     """
     # strict: a quoted field still open at the end of the file means it was cut short.
-    reader = csv.reader(text_lines(opener, name), strict=True)
+    reader = csv.reader(text_lines(opener, name, encoding), strict=True)
     required = REQUIRED[kind]
     try:
         for _ in range(HEADER_SEARCH_ROWS):
@@ -208,30 +215,25 @@ def _data_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict
             if any(cell.strip() for cell in cells):
                 yield reader.line_num, dict(zip(header, cells, strict=False))
     except csv.Error as error:
+        if "field limit" in str(error):
+            raise ImportFileError(
+                f"{name}, line {reader.line_num}: a cell is longer than 1 MB."
+            ) from error
         raise ImportFileError(
             f"{name}, line {reader.line_num}: {error}; the file may be cut short."
         ) from error
 
 
 def _parse(value: str, formats: tuple[str, ...]) -> datetime.datetime | None:
-    value = " ".join(value.split())
+    """The date and time in value, or None; years LinkedIn cannot have written count as None."""
+    value = " ".join(value.split())[:40]
     for fmt in formats:
         try:
-            return datetime.datetime.strptime(value, fmt)
+            parsed = datetime.datetime.strptime(value, fmt)
         except ValueError:
             continue
+        return parsed if 1990 <= parsed.year <= 2200 else None
     return None
-
-
-def _batches(rows: Iterator, size: int = BATCH) -> Iterator[list]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # Connections ---------------------------------------------------------------------------
@@ -239,7 +241,7 @@ def _batches(rows: Iterator, size: int = BATCH) -> Iterator[list]:
 
 def _import_connections(context: _Context, opener: Opener, name: str) -> None:
     done = 0
-    for batch in _batches(_rows(opener, name, CONNECTIONS)):
+    for batch in itertools.batched(_rows(opener, name, CONNECTIONS), BATCH):
         people = [
             person for line, row in batch if (person := _connection(context, name, line, row))
         ]
@@ -356,7 +358,7 @@ def _update_connection(contact: Contact, person: dict, full_name: str = "") -> b
 
 def _import_invitations(context: _Context, opener: Opener, name: str) -> None:
     done = 0
-    for batch in _batches(_rows(opener, name, INVITATIONS)):
+    for batch in itertools.batched(_rows(opener, name, INVITATIONS), BATCH):
         invitations = [inv for line, row in batch if (inv := _invitation(context, name, line, row))]
         _save_invitations(context, invitations)
         done += len(batch)
@@ -548,7 +550,7 @@ def _save_talks(context: _Context, talks: dict) -> None:
     if not talks:
         return
     wanted = {
-        f"li-msg:{conversation}:{day.isoformat()}:{contact_id}": (day, talk)
+        contact_external_id(f"li-msg:{conversation}:{day.isoformat()}", contact_id): (day, talk)
         for (conversation, day, contact_id), talk in talks.items()
     }
     existing = {

@@ -9,6 +9,7 @@ and Google Contacts both read.
 import base64
 import binascii
 import io
+import itertools
 import quopri
 import re
 import warnings
@@ -107,7 +108,9 @@ def vcard_import(
         with transaction.atomic():
             context = _Context(owner, summary, ContactMatcher(owner), photo_files)
             done = 0
-            for batch in _batches(_cards(text_lines(lambda: path.open("rb"), name), name)):
+            for batch in itertools.batched(
+                _cards(text_lines(lambda: path.open("rb"), name), name), BATCH
+            ):
                 cards = [
                     card
                     for line, properties in batch
@@ -124,17 +127,6 @@ def vcard_import(
             storage.delete(photo)
         raise
     return summary
-
-
-def _batches(items: Iterable) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _cards(lines: Iterable[str], name: str) -> Iterator[tuple[int, list[_Property]]]:
