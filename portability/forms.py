@@ -1,12 +1,15 @@
+import datetime
 from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from network.widgets import DatePicker
 from portability.importing import MAX_UPLOAD_BYTES
 from portability.models import ImportRun
 
+EARLIEST = datetime.date(1990, 1, 1)
 SUFFIXES = {
     ImportRun.Kind.LINKEDIN: {".zip", ".csv"},
     ImportRun.Kind.VCARD: {".vcf", ".vcard"},
@@ -39,6 +42,13 @@ class ImportForm(forms.Form):
             expected = " or ".join(sorted(SUFFIXES[kind]))
             self.add_error("file", f"A {ImportRun.Kind(kind).label} file ends in {expected}.")
         since, until = cleaned.get("since"), cleaned.get("until")
+        today = timezone.localdate()
+        for field, day in (("since", since), ("until", until)):
+            if day and not EARLIEST <= day <= today:
+                self.add_error(
+                    field,
+                    f"Choose a day between {EARLIEST:%Y} and today: Kith logs what already happened.",
+                )
         if since and until and since > until:
             self.add_error("until", "The end of the window comes before its start.")
         return cleaned

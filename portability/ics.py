@@ -32,6 +32,9 @@ from portability.importing import (
 
 SOURCE = "ics"
 DEFAULT_WINDOW = datetime.timedelta(days=365)
+# A weekly meeting over ten years is 520 times; more than that is a calendar artefact.
+MAX_PER_SERIES = 600
+MAX_OCCURRENCES = 100_000
 BATCH_SIZE = 500
 NO_TITLE = "(no title)"
 ROOM_TYPES = {"RESOURCE", "ROOM"}
@@ -141,21 +144,40 @@ def _meetings(
     if "@" in calendar_address:
         # Google names an exported primary calendar after its owner's address.
         owner_emails.add(calendar_address)
-    all_uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+    all_uids = {str(event.get("UID", "")) for event in calendar.walk("VEVENT")}
     uids_in_window: set[str] = set()
     meetings: dict[str, _Meeting] = {}
     skipped: Counter = Counter()
     try:
         # A day either side: bounds given as dates are compared in each event's own time
         # zone; the exact window is applied below on the local date of each start.
+        _drop_dense_series(calendar, summary, name)
+        # A day either side: bounds given as dates are compared in each event's own time
+        # zone; the exact window is applied below on the local date of each start.
         occurrences = recurring_ical_events.of(calendar).between(
             since - datetime.timedelta(days=1), until + datetime.timedelta(days=2)
         )
+        if len(occurrences) > MAX_OCCURRENCES:
+            raise ImportFileError(
+                f"{name} has more than {MAX_OCCURRENCES:,} meetings in this window; choose a shorter window."
+            )
+        per_series: Counter = Counter()
         for occurrence in occurrences:
             day = _local_date(occurrence.start)
             if not since <= day <= until:
                 continue
-            uids_in_window.add(str(occurrence["UID"]))
+            uid = str(occurrence["UID"])
+            uids_in_window.add(uid)
+            per_series[uid] += 1
+            if per_series[uid] > MAX_PER_SERIES:
+                if per_series[uid] == MAX_PER_SERIES + 1:
+                    title = clean_text(str(occurrence.get("SUMMARY", "")), 100) or NO_TITLE
+                    summary.skip(
+                        name,
+                        None,
+                        f"“{title}” repeats more than {MAX_PER_SERIES} times in the window; only the first {MAX_PER_SERIES} are imported.",
+                    )
+                continue
             if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
                 skipped["cancelled events"] += 1
                 continue
@@ -172,6 +194,33 @@ def _meetings(
         raise _damaged(name, error) from error
     skipped["events outside the window"] = len(all_uids - uids_in_window)
     return list(meetings.values()), skipped
+
+
+def _drop_dense_series(calendar: icalendar.Calendar, summary: ImportSummary, name: str) -> None:
+    """Series that repeat more often than any meeting does (every minute, every hour) are left
+    out before expanding them, which could otherwise take forever."""
+    kept = []
+    for component in calendar.subcomponents:
+        rule = component.get("RRULE") if component.name == "VEVENT" else None
+        rules = rule if isinstance(rule, list) else [rule] if rule else []
+        if any(_too_dense(r) for r in rules):
+            title = clean_text(str(component.get("SUMMARY", "")), 100) or NO_TITLE
+            summary.skip(
+                name, None, f"“{title}” repeats more often than meetings do; it was left out."
+            )
+        else:
+            kept.append(component)
+    calendar.subcomponents = kept
+
+
+def _too_dense(rule) -> bool:
+    frequency = str((rule.get("FREQ") or [""])[0]).upper()
+    return (
+        frequency in {"SECONDLY", "MINUTELY", "HOURLY"}
+        or len(rule.get("BYSECOND", [])) > 1
+        or len(rule.get("BYMINUTE", [])) > 1
+        or len(rule.get("BYHOUR", [])) > 4
+    )
 
 
 def _drop_unreadable_events(calendar: icalendar.Calendar, summary: ImportSummary, name: str):

@@ -22,6 +22,10 @@ from portability.vcard import vcard_import
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 60 * 60
 STALE_AFTER = datetime.timedelta(minutes=30)
+OUR_FAULT = "Kith could not import this file because of an error on our side; nothing was changed."
+INTERRUPTED = (
+    "The import was interrupted before it finished; nothing was changed. Please try again."
+)
 
 
 def _progress_key(run_id: int) -> str:
@@ -81,19 +85,25 @@ def import_run_execute(run_id: int) -> None:
             progress=progress,
         )
     except ImportFileError as error:
-        run.status, run.error = ImportRun.Status.FAILED, str(error)
+        _finish(run, ImportRun.Status.FAILED, error=str(error))
     except Exception:
         logger.exception("Import %s failed", run_id)
-        run.status = ImportRun.Status.FAILED
-        run.error = (
-            "Kith could not import this file because of an error on our side; nothing was changed."
-        )
+        _finish(run, ImportRun.Status.FAILED, error=OUR_FAULT)
+    except BaseException:
+        # Stopped from outside (a worker shut down, a request timed out): the transaction rolled
+        # back, so say so instead of leaving the run "importing" for ever.
+        _finish(run, ImportRun.Status.FAILED, error=INTERRUPTED)
+        raise
     else:
-        run.status, run.summary = ImportRun.Status.DONE, summary.to_dict()
+        _finish(run, ImportRun.Status.DONE, summary=summary.to_dict())
+
+
+def _finish(run: ImportRun, status: str, *, error: str = "", summary: dict | None = None) -> None:
+    run.status, run.error, run.summary = status, error, summary or {}
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save(update_fields=["status", "error", "summary", "finished_at"])
         # The upload has done its job; an owner's export is not kept around.
         run.file.delete(save=False)
         ImportRun.objects.filter(pk=run.pk).update(file="")
-    cache.delete(_progress_key(run_id))
+    cache.delete(_progress_key(run.pk))

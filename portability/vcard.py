@@ -269,7 +269,13 @@ def _by_preference(props: list[_Property], favourite: str = "") -> list[_Propert
         index, prop = item
         types = prop.params.get("TYPE", [])
         pref = prop.params.get("PREF", [""])[0]
-        level = 0 if "pref" in types else int(pref) if pref.isdigit() else 101
+        level = (
+            0
+            if "pref" in types
+            else int(pref)
+            if pref.isascii() and pref.isdigit() and len(pref) < 4
+            else 101
+        )
         return level, bool(favourite) and favourite not in types, index
 
     return [prop for _, prop in sorted(enumerate(props), key=rank)]

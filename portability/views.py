@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from kombu.exceptions import OperationalError
 
+from interactions.forms import parse_id
 from network.htmx import template_for
 from network.models import Contact
 from portability.duplicates import contacts_merge, duplicate_pairs
@@ -20,14 +23,17 @@ from portability.runs import import_progress
 from portability.tasks import import_run
 from portability.vcard import vcard_export
 
+logger = logging.getLogger(__name__)
 RECENT_RUNS = 10
+NOT_QUEUED = "Kith could not hand this import to its background worker (is the broker running?); nothing was changed."
 DISMISSED_SESSION_KEY = "kith_dismissed_duplicates"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_index(request: HttpRequest) -> HttpResponse:
-    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 2**20
+    length = request.META.get("CONTENT_LENGTH", "")
+    too_large = length.isascii() and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 2**20
     form = ImportForm(
         None if too_large else (request.POST or None), None if too_large else request.FILES or None
     )
@@ -45,10 +51,19 @@ def import_index(request: HttpRequest) -> HttpResponse:
             original_name=data["file"].name[:255],
             options={key: data[key].isoformat() for key in ("since", "until") if data[key]},
         )
-        transaction.on_commit(lambda: import_run.delay(run.pk))
+        transaction.on_commit(lambda: _enqueue(run))
         return redirect(run)
     runs = ImportRun.objects.owned_by(request.user)[:RECENT_RUNS]
     return render(request, "portability/import_index.html", {"form": form, "runs": runs})
+
+
+def _enqueue(run: ImportRun) -> None:
+    try:
+        import_run.delay(run.pk)
+    except OperationalError:
+        logger.exception("Could not queue import %s", run.pk)
+        run.status, run.error = ImportRun.Status.FAILED, NOT_QUEUED
+        run.save(update_fields=["status", "error"])
 
 
 @login_required
@@ -102,13 +117,13 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 
 def _pair_for_user(request: HttpRequest) -> tuple[Contact, Contact]:
-    ids = [request.POST.get("keep", ""), request.POST.get("other", "")]
-    if not all(value.isdigit() for value in ids) or ids[0] == ids[1]:
+    keep, other = parse_id(request.POST.get("keep")), parse_id(request.POST.get("other"))
+    if keep is None or other is None or keep == other:
         raise ValueError("Choose two different contacts to merge.")
-    contacts = Contact.objects.owned_by(request.user).in_bulk([int(value) for value in ids])
+    contacts = Contact.objects.owned_by(request.user).in_bulk([keep, other])
     if len(contacts) != 2:
         raise ValueError("One of these contacts is no longer in your network.")
-    return contacts[int(ids[0])], contacts[int(ids[1])]
+    return contacts[keep], contacts[other]
 
 
 @login_required

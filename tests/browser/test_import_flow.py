@@ -35,7 +35,7 @@ def test_import_the_linkedin_export_and_see_a_truthful_summary(
     status = page.locator("#import-status")
     expect(status.get_by_text("Done")).to_be_visible()
     expect(status.get_by_role("row", name="Contacts 24 0 0 0")).to_be_visible()
-    expect(status.get_by_text("Skipped: 5")).to_be_visible()
+    expect(status.get_by_text("Skipped rows: 5")).to_be_visible()
     expect(status.get_by_text("Marked as spam.")).to_be_visible()
     assert_fits_the_screen(page)
 

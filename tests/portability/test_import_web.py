@@ -47,7 +47,7 @@ def test_the_shared_export_imported_through_the_page_shows_a_truthful_summary(
     assert not run.file  # the upload is not kept once imported
     page = owner_client.get(run.get_absolute_url()).content.decode()
     assert "<td>24</td>" in page  # contacts created
-    assert "Skipped: 5" in page
+    assert "Skipped rows: 5" in page
     assert "Connections.csv, line 9: An empty row" in page
     assert "hx-trigger" not in page  # finished: the page stops polling
 
