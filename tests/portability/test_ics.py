@@ -367,7 +367,7 @@ def test_the_command_refuses_a_bad_file_user_or_date(owner, tmp_path):
 
     with pytest.raises(CommandError, match=r"notes\.txt is not a calendar file"):
         call_command("import_ics", "--user", "owner", str(not_ics))
-    with pytest.raises(CommandError, match='no user named "nobody"'):
+    with pytest.raises(CommandError, match="no user called"):
         call_command("import_ics", "--user", "nobody", str(MEETINGS))
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("import_ics", "--user", "owner", str(MEETINGS), "--since", "1 March")

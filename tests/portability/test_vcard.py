@@ -472,7 +472,11 @@ def test_the_export_costs_two_queries_however_many_contacts(
 def test_the_command_prints_the_summary_and_fails_clearly(owner, fixtures, tmp_path):
     out = io.StringIO()
     call_command("import_vcard", "--user", "owner", str(fixtures / VCF), stdout=out)
-    assert out.getvalue().splitlines()[:2] == ["contacts: 7 created", "skipped: 1"]
+    assert out.getvalue().splitlines()[:3] == [
+        "contacts.vcf:",
+        "  contacts: 7 created",
+        "  skipped: 1",
+    ]
 
     bad = _write(tmp_path, "not a contacts file\n", name="notes.txt")
     with pytest.raises(CommandError, match=r"notes\.txt holds no contact cards"):
