@@ -11,6 +11,7 @@ from interactions.models import Event, FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, Tag
+from portability.models import ImportRun
 
 SIZES = [10, 500]
 
@@ -145,3 +146,26 @@ def test_log_confirmation_costs_three_queries(owner_client, owner, django_assert
     with django_assert_num_queries(3):
         response = owner_client.get(reverse("interactions:log-saved"), {"batch": batch})
     assert f"Logged {size} people" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_import_page_costs_three_queries(owner_client, owner, django_assert_num_queries, size):
+    ImportRun.objects.bulk_create(
+        ImportRun(owner=owner, kind="vcard", original_name=f"{n}.vcf") for n in range(size)
+    )
+    # 1 session, 2 user, 3 the ten most recent imports.
+    with django_assert_num_queries(3):
+        owner_client.get(reverse("portability:import"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_duplicates_page_costs_four_queries(owner_client, owner, django_assert_num_queries, size):
+    _network(owner, size)
+    Contact.objects.bulk_create(
+        Contact(owner=owner, full_name=f"Person {n:04}", email=f"p{n}@example.org")
+        for n in range(size)
+    )
+    # 1 session, 2 user, 3 every contact's name, company, email and profile, 4 the pairs shown.
+    with django_assert_num_queries(4):
+        response = owner_client.get(reverse("portability:duplicates"))
+    assert response.context["pairs"]
