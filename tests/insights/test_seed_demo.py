@@ -127,3 +127,11 @@ def test_seed_demo_again_resets_the_demo_password(client):
     _seed_demo()
 
     assert client.login(username="demo", password="demo")
+
+
+def test_seed_demo_leaves_follow_ups_waiting_on_the_dashboard(client):
+    _seed_demo()
+    client.login(username="demo", password="demo")
+    response = client.get("/")
+    assert len(response.context["follow_ups"]) == 2  # one overdue, one due today
+    assert "Follow-ups due" in response.content.decode()

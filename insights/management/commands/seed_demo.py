@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from interactions.models import Event, Interaction
+from interactions.models import Event, FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, OwnerSettings, Tag
@@ -577,8 +577,34 @@ def _seed(owner, rng: random.Random, today: datetime.date) -> tuple[int, int, in
     )
     _tag(owner, people)
     Invitation.objects.bulk_create(invitations)
+    FollowUp.objects.bulk_create(_follow_ups(owner, interactions, today))
     contacts_refresh_interaction_stats(Contact.objects.owned_by(owner))
     return len(people), len(interactions), len(events)
+
+
+FOLLOW_UPS = (
+    (-3, "Send the intro to the grid storage team they asked for"),
+    (0, "Share the notes from our conversation"),
+    (6, "Ask how the pilot went"),
+)
+
+
+def _follow_ups(owner, interactions: list[Interaction], today: datetime.date) -> list[FollowUp]:
+    """One overdue, one due today, one next week: the dashboard has something waiting."""
+    recent = sorted(
+        (i for i in interactions if i.kind == Interaction.Kind.IN_PERSON and i.occurred_on < today),
+        key=lambda i: (i.occurred_on, i.contact.full_name),
+    )[-len(FOLLOW_UPS) :]
+    return [
+        FollowUp(
+            owner=owner,
+            contact=interaction.contact,
+            interaction=interaction,
+            note=note,
+            due_on=today + datetime.timedelta(days=days),
+        )
+        for interaction, (days, note) in zip(recent, FOLLOW_UPS, strict=False)
+    ]
 
 
 def _event(owner, today, name: str, place: str, _country: str, days_ago: int, size: str) -> Event:
