@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from interactions.models import Event, Interaction
+from interactions.models import FUTURE, Event, Interaction
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact
 from network.widgets import DatePicker
@@ -29,14 +29,7 @@ def new_row_token() -> str:
     return uuid.uuid4().hex[:8]
 
 
-FUTURE = "This date is in the future; log what already happened."
 MAX_FOLLOW_UP_YEARS = 10
-
-
-def _not_in_future(day: datetime.date | None) -> datetime.date | None:
-    if day and day > timezone.localdate():
-        raise ValidationError(FUTURE)
-    return day
 
 
 class MeetingForm(forms.Form):
@@ -180,7 +173,6 @@ class LogMeetingForm:
 
     def __init__(self, owner, data=None, chosen_event: Event | None = None) -> None:
         self.owner = owner
-        self.data = data
         self.meeting = MeetingForm(data, owner=owner, chosen_event=chosen_event)
         tokens = list(
             dict.fromkeys(t for t in (data.getlist("row") if data else []) if TOKEN.fullmatch(t))
@@ -287,9 +279,6 @@ class QuickLogForm(forms.ModelForm):
         }
         labels = {"occurred_on": "Date"}
 
-    def clean_occurred_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["occurred_on"])
-
 
 class InteractionForm(forms.ModelForm):
     class Meta:
@@ -304,9 +293,6 @@ class InteractionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = Event.objects.owned_by(self.instance.owner)
 
-    def clean_occurred_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["occurred_on"])
-
 
 class EventForm(forms.ModelForm):
     class Meta:
@@ -316,6 +302,3 @@ class EventForm(forms.ModelForm):
             "date": DatePicker(),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def clean_date(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["date"])

@@ -49,7 +49,7 @@ def _meeting_save(log: LogMeetingForm, owner, meeting: dict) -> list[Interaction
         event = Event.objects.create(
             owner=owner, name=meeting["name"], date=meeting["date"], place=meeting["place"].strip()
         )
-    day = event.date if event else meeting["date"]
+    day = log.meeting.day
 
     new_people = [row for row in log.rows if row.cleaned_data["contact"] is None]
     created = Contact.objects.bulk_create(

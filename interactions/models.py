@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from network.models import Contact, OwnedQuerySet
 
+FUTURE = "This date is in the future; log what already happened."
+
 
 class Event(models.Model):
     owner = models.ForeignKey(
@@ -45,6 +47,8 @@ class Event(models.Model):
         self.name = " ".join(self.name.split())
         if not self.name:
             raise ValidationError({"name": "Give the event a name."})
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": FUTURE})
 
 
 class InteractionQuerySet(OwnedQuerySet):
@@ -119,9 +123,7 @@ class Interaction(models.Model):
 
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on > timezone.localdate():
-            raise ValidationError(
-                {"occurred_on": "This date is in the future; log what already happened."}
-            )
+            raise ValidationError({"occurred_on": FUTURE})
 
 
 class FollowUpQuerySet(OwnedQuerySet):

@@ -112,7 +112,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(
         request,
         "network/contact_confirm_delete.html",
-        {"contact": contact, "interaction_count": contact.interactions.count()},
+        {"contact": contact},
     )
 
 

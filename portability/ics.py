@@ -78,7 +78,7 @@ def ics_import(
     name = name or path.name
     today = timezone.localdate()
     if since and until and since > until:
-        raise ValueError(f"The window starts ({since}) after it ends ({until}).")
+        raise ImportFileError(f"The window starts ({since}) after it ends ({until}).")
     until = min(until or today, today)
     since = since or until - DEFAULT_WINDOW
     summary = ImportSummary()

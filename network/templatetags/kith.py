@@ -18,8 +18,7 @@ def days_ago(day: datetime.date | None) -> str:
         return "today"
     if days == 1:
         return "yesterday"
-    for unit, length in (("year", 365), ("month", 30), ("week", 7), ("day", 1)):
-        if days >= length * (2 if unit != "day" else 1):
-            count = days // length
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    for unit, length in (("year", 365), ("month", 30), ("week", 7)):
+        if days >= 2 * length:
+            return f"{days // length} {unit}s ago"
     return f"{days} days ago"

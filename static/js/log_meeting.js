@@ -6,7 +6,6 @@
   const form = document.getElementById("log-form");
   if (!form) return;
   const search = document.getElementById("attendee-q");
-  const suggestions = document.getElementById("suggestions");
   const attendees = document.getElementById("attendees");
   const eventChoice = form.querySelector("select[name='event']");
   let highlighted = 0;

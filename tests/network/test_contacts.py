@@ -142,6 +142,7 @@ def test_archived_contacts_leave_the_list_and_come_back(owner_client, owner):
 def test_delete_asks_first_then_removes_the_contact_and_their_history(owner_client, owner):
     interaction = InteractionFactory(owner=owner)
     contact = interaction.contact
+    contacts_refresh_interaction_stats([contact.pk])
     url = reverse("network:contact-delete", args=[contact.pk])
 
     confirmation = owner_client.get(url).content.decode()

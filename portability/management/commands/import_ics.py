@@ -26,7 +26,6 @@ class Command(ImportCommand):
         parser.add_argument("--until", type=_date, help="Last day to import (YYYY-MM-DD).")
 
     def import_file(self, owner, path, options):
-        since, until = options["since"], options["until"]
-        if since and until and since > until:
-            raise CommandError("--since is after --until; nothing was imported.")
-        return ics_import(owner, path, since=since, until=until, progress=self.progress)
+        return ics_import(
+            owner, path, since=options["since"], until=options["until"], progress=self.progress
+        )
