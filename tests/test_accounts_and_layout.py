@@ -99,3 +99,13 @@ def test_the_dashboard_counts_the_network_with_reasons(owner_client, owner):
 def test_an_empty_network_invites_the_first_contact(owner_client):
     page = owner_client.get(reverse("insights:dashboard")).content.decode()
     assert "Your network is empty." in page
+
+
+def test_an_htmx_request_after_the_session_expired_loads_the_login_page(client, db):
+    response = client.get(
+        reverse("network:contact-list"),
+        {"q": "ana"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/contacts/?q=an"},
+    )
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Fcontacts%2F%3Fq%3Dan"
+    assert b"<form" not in response.content
