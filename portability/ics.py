@@ -28,6 +28,7 @@ from portability.importing import (
     clean_text,
     contact_external_id,
     detect_encoding,
+    rows_upsert,
 )
 
 SOURCE = "ics"
@@ -330,42 +331,21 @@ def _occurrence_key(occurrence: icalendar.Event) -> str:
     return f"{uid}|{start.isoformat()}"
 
 
-def _chunks(items: list, size: int = BATCH_SIZE):
-    for index in range(0, len(items), size):
-        yield items[index : index + size]
-
-
 def _save_events(owner, meetings: list[_Meeting], summary: ImportSummary) -> dict[str, int]:
     """Create or update one Event per meeting; returns the event pk for each key."""
-    existing: dict[str, Event] = {}
-    for keys in _chunks([meeting.key for meeting in meetings]):
-        for event in Event.objects.owned_by(owner).filter(source=SOURCE, external_id__in=keys):
-            existing[event.external_id] = event
-    new, changed = [], []
-    now = timezone.now()
-    for meeting in meetings:
-        values = {
+    wanted = {
+        meeting.key: {
             "name": meeting.name,
             "date": meeting.date,
             "place": meeting.place,
             "notes": meeting.notes,
         }
-        event = existing.get(meeting.key)
-        if event is None:
-            new.append(Event(owner=owner, source=SOURCE, external_id=meeting.key, **values))
-        elif any(getattr(event, attr) != value for attr, value in values.items()):
-            for attr, value in values.items():
-                setattr(event, attr, value)
-            event.updated_at = now
-            changed.append(event)
-    Event.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    Event.objects.bulk_update(
-        changed, ["name", "date", "place", "notes", "updated_at"], batch_size=BATCH_SIZE
+        for meeting in meetings
+    }
+    events = rows_upsert(
+        Event, owner, SOURCE, wanted, summary, "events", update=("name", "date", "place", "notes")
     )
-    summary.count("events", "created", len(new))
-    summary.count("events", "updated", len(changed))
-    summary.count("events", "unchanged", len(meetings) - len(new) - len(changed))
-    return {event.external_id: event.pk for event in [*existing.values(), *new]}
+    return {key: event.pk for key, event in events.items()}
 
 
 def _save_interactions(
@@ -382,38 +362,14 @@ def _save_interactions(
                 "kind": meeting.kind,
                 "initiated_by": initiated_by,
             }
-    existing: dict[str, Interaction] = {}
-    for keys in _chunks(list(wanted)):
-        rows = Interaction.objects.owned_by(owner).filter(
-            source=Interaction.Source.IMPORT, external_id__in=keys
-        )
-        for interaction in rows:
-            existing[interaction.external_id] = interaction
-    new, changed = [], []
-    now = timezone.now()
-    for external_id, values in wanted.items():
-        interaction = existing.get(external_id)
-        if interaction is None:
-            new.append(
-                Interaction(
-                    owner=owner,
-                    source=Interaction.Source.IMPORT,
-                    external_id=external_id,
-                    **values,
-                )
-            )
-        elif any(getattr(interaction, attr) != value for attr, value in values.items()):
-            for attr, value in values.items():
-                setattr(interaction, attr, value)
-            interaction.updated_at = now
-            changed.append(interaction)
-    Interaction.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    Interaction.objects.bulk_update(
-        changed,
-        ["event", "occurred_on", "kind", "initiated_by", "updated_at"],
-        batch_size=BATCH_SIZE,
+    update = ("event_id", "occurred_on", "kind", "initiated_by")
+    rows_upsert(
+        Interaction,
+        owner,
+        Interaction.Source.IMPORT,
+        wanted,
+        summary,
+        "interactions",
+        update=update,
     )
-    summary.count("interactions", "created", len(new))
-    summary.count("interactions", "updated", len(changed))
-    summary.count("interactions", "unchanged", len(wanted) - len(new) - len(changed))
-    return {interaction.contact_id for interaction in [*new, *changed]}
+    return {values["contact_id"] for values in wanted.values()}

@@ -3,6 +3,7 @@ reading (size limits, zip bombs, encodings) and matching people to existing cont
 
 import codecs
 import io
+import itertools
 import unicodedata
 import zipfile
 import zlib
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, BinaryIO
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact
@@ -19,6 +21,7 @@ from network.models import Contact
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_LISTED_SKIPS = 500
+UPSERT_BATCH = 1000
 MAX_REASON_LENGTH = 300
 MAX_LINE_CHARACTERS = 1024 * 1024
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
@@ -232,3 +235,38 @@ def external_ids_move(interactions, from_contact_id: int, to_contact_id: int) ->
     for interaction in keep:
         interaction.external_id = renamed[interaction.pk]
     model.objects.bulk_update(keep, ["external_id"])
+
+
+def rows_upsert(
+    model,
+    owner,
+    source: str,
+    wanted: dict[str, dict],
+    summary: ImportSummary,
+    entity: str,
+    *,
+    update: tuple[str, ...],
+) -> dict:
+    """One row of model per external id in wanted ({external id: field values}): created with
+    every value, or brought up to date in the `update` fields. Counts what was created, updated
+    and unchanged under entity, and returns the rows by external id."""
+    existing = {}
+    for keys in itertools.batched(wanted, UPSERT_BATCH):
+        rows = model.objects.owned_by(owner).filter(source=source, external_id__in=keys)
+        existing.update({row.external_id: row for row in rows})
+    new, changed, now = [], [], timezone.now()
+    for external_id, values in wanted.items():
+        row = existing.get(external_id)
+        if row is None:
+            new.append(model(owner=owner, source=source, external_id=external_id, **values))
+        elif any(getattr(row, name) != values[name] for name in update):
+            for name in update:
+                setattr(row, name, values[name])
+            row.updated_at = now
+            changed.append(row)
+    model.objects.bulk_create(new, batch_size=UPSERT_BATCH)
+    model.objects.bulk_update(changed, [*update, "updated_at"], batch_size=UPSERT_BATCH)
+    summary.count(entity, "created", len(new))
+    summary.count(entity, "updated", len(changed))
+    summary.count(entity, "unchanged", len(wanted) - len(new) - len(changed))
+    return {**existing, **{row.external_id: row for row in new}}

@@ -38,6 +38,7 @@ from portability.importing import (
     detect_encoding,
     linkedin_url_or_blank,
     normalize_name,
+    rows_upsert,
     text_lines,
 )
 
@@ -547,45 +548,24 @@ def _participants(row: dict[str, str], sender_name: str, sender_url: str) -> lis
 
 
 def _save_talks(context: _Context, talks: dict) -> None:
-    if not talks:
-        return
-    wanted = {
-        contact_external_id(f"li-msg:{conversation}:{day.isoformat()}", contact_id): (day, talk)
-        for (conversation, day, contact_id), talk in talks.items()
-    }
-    existing = {
-        interaction.external_id: interaction
-        for interaction in Interaction.objects.owned_by(context.owner).filter(
-            source=Interaction.Source.IMPORT, external_id__in=list(wanted)
-        )
-    }
-    new, updated = [], []
-    for external_id, (day, talk) in wanted.items():
-        kind = Interaction.Kind.GROUP if talk.group else Interaction.Kind.MESSAGE
-        initiated_by = (
-            Interaction.Initiator.ME if talk.first_by_owner else Interaction.Initiator.THEM
-        )
-        known = existing.get(external_id)
-        if known is None:
-            new.append(
-                Interaction(
-                    owner=context.owner,
-                    contact_id=talk.contact_id,
-                    occurred_on=day,
-                    kind=kind,
-                    initiated_by=initiated_by,
-                    source=Interaction.Source.IMPORT,
-                    external_id=external_id,
-                    note="LinkedIn group conversation" if talk.group else "LinkedIn messages",
-                )
-            )
-        elif (known.kind, known.initiated_by) != (kind, initiated_by):
-            known.kind, known.initiated_by = kind, initiated_by
-            updated.append(known)
-        else:
-            context.summary.count("interactions", "unchanged")
-        context.touched.add(talk.contact_id)
-    Interaction.objects.bulk_create(new, batch_size=BATCH)
-    Interaction.objects.bulk_update(updated, ["kind", "initiated_by"], batch_size=BATCH)
-    context.summary.count("interactions", "created", len(new))
-    context.summary.count("interactions", "updated", len(updated))
+    wanted = {}
+    for (conversation, day, contact_id), talk in talks.items():
+        wanted[contact_external_id(f"li-msg:{conversation}:{day.isoformat()}", contact_id)] = {
+            "contact_id": contact_id,
+            "occurred_on": day,
+            "kind": Interaction.Kind.GROUP if talk.group else Interaction.Kind.MESSAGE,
+            "initiated_by": Interaction.Initiator.ME
+            if talk.first_by_owner
+            else Interaction.Initiator.THEM,
+            "note": "LinkedIn group conversation" if talk.group else "LinkedIn messages",
+        }
+        context.touched.add(contact_id)
+    rows_upsert(
+        Interaction,
+        context.owner,
+        Interaction.Source.IMPORT,
+        wanted,
+        context.summary,
+        "interactions",
+        update=("kind", "initiated_by"),
+    )
