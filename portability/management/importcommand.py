@@ -8,6 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from portability.importing import ImportFileError, ImportSummary
 
 
+def owner_or_error(username: str):
+    owner = get_user_model().objects.filter(username=username).first()
+    if owner is None:
+        raise CommandError(f"There is no user called “{username}”.")
+    return owner
+
+
 class ImportCommand(BaseCommand):
     """`manage.py import_<kind> --user USERNAME PATH...`: each file all or nothing."""
 
@@ -20,9 +27,7 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, user: str, path: list[Path], **options) -> None:
         self.verbosity = options["verbosity"]
-        owner = get_user_model().objects.filter(username=user).first()
-        if owner is None:
-            raise CommandError(f"There is no user called “{user}”.")
+        owner = owner_or_error(user)
         for file in path:
             if not file.is_file():
                 raise CommandError(f"{file} is not a file.")

@@ -490,7 +490,7 @@ def test_export_data_writes_readable_utf8_json_to_standard_output(owner):
 
 @pytest.mark.parametrize("command", ["export_data", "import_data"])
 def test_the_commands_refuse_an_unknown_user(db, command, tmp_path):
-    with pytest.raises(CommandError, match='There is no user named "nobody"'):
+    with pytest.raises(CommandError, match="There is no user called"):
         call_command(command, "--user", "nobody", str(tmp_path / "x.json"))
 
 

@@ -4,10 +4,10 @@ Kith: python manage.py export_data --user anna anna.json (or - for the standard 
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portability.full_export import data_export
+from portability.management.importcommand import owner_or_error
 
 
 class Command(BaseCommand):
@@ -21,10 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Username of the owner.")
 
     def handle(self, *args, path: str, user: str, **options) -> None:
-        try:
-            owner = get_user_model().objects.get(username=user)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f'There is no user named "{user}".') from None
+        owner = owner_or_error(user)
         text = json.dumps(data_export(owner), indent=2, ensure_ascii=False)
         if path == "-":
             self.stdout.write(text)

@@ -4,11 +4,11 @@ python manage.py import_data --user anna anna.json."""
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portability.full_export import data_import
 from portability.importing import ImportFileError
+from portability.management.importcommand import owner_or_error
 
 
 class Command(BaseCommand):
@@ -22,10 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Username of the owner.")
 
     def handle(self, *args, path: str, user: str, **options) -> None:
-        try:
-            owner = get_user_model().objects.get(username=user)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f'There is no user named "{user}".') from None
+        owner = owner_or_error(user)
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"{path} is not a file.")
