@@ -501,29 +501,33 @@ def _message(context, name: str, line: int, row: dict[str, str], local, talks: d
     sender_name = clean_text(row.get("from"), 200)
     sender_url = linkedin_url_or_blank(row.get("sender profile url"))
     if folder in {"DRAFT", "DRAFTS"}:
-        return context.summary.skip(name, line, "A draft, never sent.")
+        context.summary.skip(name, line, "A draft, never sent.")
+        return
     if folder == "SPAM":
-        return context.summary.skip(name, line, "Marked as spam.")
+        context.summary.skip(name, line, "Marked as spam.")
+        return
     if row.get("conversation title", "").lower().startswith("sponsored") or (
         sender_name.lower() == HIDDEN_MEMBER and not sender_url
     ):
-        return context.summary.skip(name, line, "Sponsored, or from a hidden “LinkedIn Member”.")
+        context.summary.skip(name, line, "Sponsored, or from a hidden “LinkedIn Member”.")
+        return
     sent = _parse(row.get("date", ""), MESSAGE_DATE_FORMATS)
     if sent is None:
-        return context.summary.skip(
-            name, line, f"“{row.get('date', '')}” in DATE is not a date and time."
-        )
+        context.summary.skip(name, line, f"“{row.get('date', '')}” in DATE is not a date and time.")
+        return
     sent = sent if sent.tzinfo else sent.replace(tzinfo=datetime.UTC)
     people = _participants(row, sender_name, sender_url)
     others = [(n, url) for n, url in people if not _is_owner(context, n, url)]
     by_owner = _is_owner(context, sender_name, sender_url)
     contacts = [pk for n, url in others if (pk := context.matcher.match(url=url, name=n))]
     if not others:
-        return context.summary.skip(name, line, "Nobody else is in this conversation.")
+        context.summary.skip(name, line, "Nobody else is in this conversation.")
+        return
     if not contacts:
-        return context.summary.skip(
+        context.summary.skip(
             name, line, f"{', '.join(n or url for n, url in others)[:100]} is not in your contacts."
         )
+        return
     day = sent.astimezone(local).date()
     conversation = row.get("conversation id", "")[:150]
     for contact_id in contacts:
