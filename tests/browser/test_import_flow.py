@@ -1,15 +1,13 @@
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from config import celery_app
 from network.models import Contact
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
 from tests.factories import ContactFactory, InteractionFactory
+from tests.portability.conftest import FIXTURES
 
-ZIP = (
-    settings.BASE_DIR.parent / "shared/fixtures/linkedin/Complete_LinkedInDataExport_03-14-2026.zip"
-)
+ZIP = FIXTURES / "linkedin" / "Complete_LinkedInDataExport_03-14-2026.zip"
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture
 def fixtures() -> Path:
-    """The shared, synthetic but realistic export files (shared/ sits beside the repository)."""
-    assert FIXTURES.is_dir(), f"the shared fixtures are missing: {FIXTURES}"
+    """Synthetic but realistic export files, kept in tests/fixtures/ with the suite."""
     return FIXTURES

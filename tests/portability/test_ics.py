@@ -1,9 +1,7 @@
 import datetime
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -12,8 +10,9 @@ from network.models import Contact
 from portability.ics import ics_import
 from portability.importing import ImportFileError
 from tests.factories import ContactFactory
+from tests.portability.conftest import FIXTURES
 
-MEETINGS = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "contacts" / "meetings.ics"
+MEETINGS = FIXTURES / "contacts" / "meetings.ics"
 Q1 = {"since": datetime.date(2026, 1, 1), "until": datetime.date(2026, 3, 31)}
 PEOPLE = {
     "Zoë": "zoe.angstrom@example.com",

@@ -141,7 +141,7 @@ def test_a_newer_export_updates_jobs_and_accepts_pending_invitations(owner, tmp_
     assert Invitation.objects.filter(owner=owner).count() == 10
 
 
-def test_an_existing_contact_is_matched_not_duplicated(owner):
+def test_an_existing_contact_is_matched_not_duplicated(owner, fixtures):
     by_url = ContactFactory(
         owner=owner,
         full_name="Z. Angstrom",
@@ -150,13 +150,7 @@ def test_an_existing_contact_is_matched_not_duplicated(owner):
     )
     by_email = ContactFactory(owner=owner, full_name="Pepe", email="jose.nunez@example.com")
     by_name = ContactFactory(owner=owner, full_name="Marcus Chen", company="Wayne Enterprises")
-    from pathlib import Path
-
-    from django.conf import settings
-
-    linkedin_import(
-        owner, Path(settings.BASE_DIR).parent / "shared/fixtures/linkedin/Connections.csv"
-    )
+    linkedin_import(owner, fixtures / "linkedin" / "Connections.csv")
     assert Contact.objects.filter(owner=owner).count() == 24
     by_url.refresh_from_db()
     by_email.refresh_from_db()
