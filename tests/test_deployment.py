@@ -314,3 +314,20 @@ def test_celery_app_queues_tasks_on_the_configured_broker():
     result = run_python("-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["redis://redis:6379/0", "False"]
+
+
+def test_nothing_in_the_repository_reads_files_beside_it():
+    """A person who clones Kith has only the repository: tests, scripts and defaults read nothing
+    from a folder next to it (test data lives in tests/fixtures/)."""
+    outside = re.compile(r"\.\./" + "shared|" + r"\.parent\s*/\s*[\"']" + "shared")
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    readers = [
+        name
+        for name in tracked
+        if (REPO_ROOT / name).suffix in {".py", ".toml", ".cfg", ".ini", ".sh", ".yml", ""}
+        and (REPO_ROOT / name).is_file()
+        and outside.search((REPO_ROOT / name).read_text(errors="ignore"))
+    ]
+    assert readers == []
