@@ -1,0 +1,138 @@
+"""Who is already there: the owner's contacts that a new person may be, before anyone saves a
+second copy of them (the contact form, Log a meeting).
+
+One query, whatever the size of the network: the database narrows the owner's contacts to those
+sharing the LinkedIn profile or the email, or with a word of the name starting like the new
+name's first or last word (closest length first, at most CANDIDATES of them); rapidfuzz then
+compares the names in Python. Under the identity rules (see DESIGN.md, "Identity") two people
+with different LinkedIn profiles are never the same person, so a name alone does not flag them.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Abs, Length
+from rapidfuzz import fuzz
+
+from network.linkedin import normalize_linkedin_url
+from network.models import Contact
+
+CANDIDATES = 200
+NAME_THRESHOLD = 85  # rapidfuzz ratio over the folded names, 0..100
+PREFIX = 3
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "þ": "th", "\u0131": "i"}
+)
+
+
+@dataclass(frozen=True)
+class SimilarContact:
+    contact: Contact
+    reason: str
+    is_clash: bool  # the same LinkedIn profile or email: this is that person, not a namesake
+
+
+def name_words(name: str) -> list[str]:
+    """The name's words with case, accents, punctuation and spacing dropped:
+    "  Léna  FJELD-Ørn " gives ["lena", "fjeld", "orn"]."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return re.sub(r"[^\w\s]|_", " ", folded.translate(_LETTERS)).split()
+
+
+def similar_contacts(
+    owner,
+    *,
+    full_name: str,
+    email: str = "",
+    linkedin_url: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[SimilarContact]:
+    """The owner's contacts (archived ones too) the new person may already be, strongest first:
+    same LinkedIn profile, same email, same name, then similar names by likeness."""
+    url = _normalized_url(linkedin_url)
+    email = email.strip().lower()
+    words = name_words(full_name)
+    identity = []  # the same profile or email first, so that no namesake crowds them out
+    if url:
+        identity.append(Q(linkedin_url=url))
+    if email:
+        identity.append(Q(email__iexact=email))
+    wanted = Q(pk__in=[])
+    for condition in identity:
+        wanted |= condition
+    for prefix in _prefixes(full_name, words):
+        wanted |= Q(full_name__istartswith=prefix) | Q(full_name__icontains=f" {prefix}")
+    candidates = (
+        Contact.objects.owned_by(owner)
+        .filter(wanted)
+        .exclude(pk=exclude_pk)
+        .annotate(
+            identity=Case(
+                *(When(condition, then=Value(0)) for condition in identity),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            length_gap=Abs(Length("full_name") - len(" ".join(full_name.split()))),
+        )
+        .order_by("identity", "length_gap", "pk")[:CANDIDATES]
+    )
+    found = []
+    for contact in candidates:
+        match = _match(contact, url=url, email=email, name=full_name, words=words)
+        if match:
+            found.append(match)
+    found.sort(key=lambda item: (item[0], item[1].contact.pk))
+    return [similar for _, similar in found[:limit]]
+
+
+def _normalized_url(value: str) -> str:
+    try:
+        return normalize_linkedin_url(value or "")
+    except (ValidationError, ValueError):  # urlsplit's "Invalid IPv6 URL"
+        return ""  # the form says what is wrong with it; nobody has an invalid profile address
+
+
+def _prefixes(full_name: str, words: list[str]) -> set[str]:
+    """The beginnings of the first and last words, as typed and folded: SQLite's LIKE ignores
+    case only for ASCII, and stored names keep their accents."""
+    typed = re.sub(r"[^\w\s]|_", " ", " ".join(full_name.split())).split()
+    prefixes = set()
+    for chosen in (typed, words):
+        for word in {chosen[0], chosen[-1]} if chosen else ():
+            if len(word) >= 2:
+                prefixes |= {word[:PREFIX], word[:PREFIX].capitalize()}
+    return prefixes
+
+
+def _match(
+    contact: Contact, *, url: str, email: str, name: str, words: list[str]
+) -> tuple[tuple[int, float], SimilarContact] | None:
+    """Why contact may be the new person, ranked (lower first), or None."""
+    other_url = contact.linkedin_url
+    urls_differ = bool(url and other_url and url != other_url)
+    if url and other_url == url:
+        return (0, 0), SimilarContact(contact, "same LinkedIn profile", is_clash=True)
+    if email and contact.email.lower() == email:
+        if urls_differ:
+            reason = "same email, but a different LinkedIn profile"
+            return (2, 0), SimilarContact(contact, reason, is_clash=False)
+        return (1, 0), SimilarContact(contact, "same email", is_clash=True)
+    their_words = name_words(contact.full_name)
+    if urls_differ or not words or not their_words:
+        return None
+    if sorted(words) == sorted(their_words):
+        return (3, 0), SimilarContact(contact, "same name", is_clash=False)
+    score = max(
+        fuzz.ratio(" ".join(words), " ".join(their_words)),
+        fuzz.token_sort_ratio(words, their_words),
+    )
+    if score < NAME_THRESHOLD:
+        return None
+    reason = f"similar name ({' '.join(name.split())} ~ {contact.full_name})"
+    return (4, -score), SimilarContact(contact, reason, is_clash=False)
