@@ -20,7 +20,14 @@ def normalize_linkedin_url(value: str) -> str:
         return ""
     if "://" not in value:
         value = f"https://{value}"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # e.g. "http://[::1": urllib's "Invalid IPv6 URL"
+        raise ValidationError(
+            "This is not a web address Kith can read; a LinkedIn profile address looks like "
+            "https://www.linkedin.com/in/jane-doe.",
+            code="invalid",
+        ) from error
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in {"http", "https"} or not (
         host == "linkedin.com" or host.endswith(".linkedin.com")

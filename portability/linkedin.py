@@ -28,6 +28,7 @@ from network.models import Contact, OwnerSettings
 from portability.importing import (
     MAX_LINE_CHARACTERS,
     MAX_UNZIPPED_BYTES,
+    ZIP_READ_ERRORS,
     ContactMatcher,
     ImportFileError,
     ImportSummary,
@@ -121,7 +122,13 @@ def _export_files(path: Path, name: str) -> Iterator[dict[str, tuple[Opener, str
     with path.open("rb") as head:
         magic = head.read(4)
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise ImportFileError(
+                f"{name} is a damaged zip file ({error}); download the export again."
+            ) from error
+        with archive:
             yield _zip_members(archive, name)
     elif magic.startswith(b"PK") or name.lower().endswith(".zip"):
         raise ImportFileError(
@@ -151,17 +158,27 @@ def _zip_members(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[Opener,
     for member in members:
         kind = wanted.get(PurePosixPath(member.filename).name.lower())
         if kind and not member.is_dir() and kind not in found:
-            found[kind] = (_member_opener(archive, member), f"{name}: {member.filename}")
+            found[kind] = (_member_opener(archive, member, name), f"{name}: {member.filename}")
     return found
 
 
-def _member_opener(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Opener:
+def _member_opener(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> Opener:
     def opener():
         try:
             return LimitedReader(archive.open(member), member.file_size, member.filename)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except NotImplementedError as error:
             raise ImportFileError(
-                f"{member.filename} in the zip cannot be read: {error}."
+                f"{name}: {member.filename} is compressed in a way Kith cannot read ({error}); "
+                "download the export from LinkedIn again, or unpack it and upload the CSV files."
+            ) from error
+        except RuntimeError as error:
+            raise ImportFileError(
+                f"{name}: {member.filename} is encrypted (protected by a password); LinkedIn's "
+                "exports are not, so unpack it yourself and upload the CSV files."
+            ) from error
+        except ZIP_READ_ERRORS as error:
+            raise ImportFileError(
+                f"{name}: {member.filename} in the zip cannot be read: {error}."
             ) from error
 
     return opener
