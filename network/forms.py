@@ -2,14 +2,15 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.db.models.functions import Lower
 
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact, OwnerSettings, Tag
+from network.photos import MAX_PHOTO_BYTES, TOO_LARGE, reencode_photo
 from network.widgets import DatePicker
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_TAGS = 20
 
 
@@ -22,6 +23,12 @@ class ContactForm(forms.ModelForm):
     )
     linkedin_url = forms.CharField(
         label="LinkedIn profile", required=False, max_length=300, widget=forms.URLInput
+    )
+    # A plain file field: reencode_photo alone decides what is an image (see clean_photo).
+    photo = forms.FileField(
+        label="Photo",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
     class Meta:
@@ -45,7 +52,6 @@ class ContactForm(forms.ModelForm):
         widgets = {
             "connected_on": DatePicker(),
             "notes": forms.Textarea(attrs={"rows": 4}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
         }
         error_messages = {"full_name": {"required": "Enter the person's name."}}
 
@@ -88,9 +94,12 @@ class ContactForm(forms.ModelForm):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
-            raise ValidationError("This photo is larger than 5 MB; choose a smaller one.")
-        return photo
+        if not isinstance(photo, UploadedFile):
+            return photo  # unchanged, cleared or none
+        if photo.size > MAX_PHOTO_BYTES:
+            raise ValidationError(TOO_LARGE)  # before reading a huge upload into memory
+        photo.seek(0)
+        return reencode_photo(photo.read())
 
     def save(self, commit: bool = True) -> Contact:
         contact = super().save(commit=commit)

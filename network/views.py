@@ -11,6 +11,7 @@ from network.forms import ContactFilterForm, ContactForm, OwnerSettingsForm
 from network.htmx import template_for
 from network.middleware import TIMEZONE_SESSION_KEY
 from network.models import Contact, OwnerSettings
+from network.photos import content_type_for
 
 CONTACTS_PER_PAGE = 50
 TIMELINE_PER_PAGE = 25
@@ -120,13 +121,18 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_GET
 def contact_photo(request: HttpRequest, contact_id: int) -> FileResponse:
     contact = _get_contact_for_user(request, contact_id)
-    if not contact.photo:
+    # Only a file Kith re-encoded has one of its image extensions; anything else stored under a
+    # contact (from before re-encoding) is never served, so it can never run as a script.
+    content_type = content_type_for(contact.photo.name)
+    if not contact.photo or content_type is None:
         raise Http404("This contact has no photo.")
     try:
         photo = contact.photo.open("rb")
     except FileNotFoundError as error:
         raise Http404("The photo file is missing.") from error
-    response = FileResponse(photo)
+    response = FileResponse(photo, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
