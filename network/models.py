@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.linkedin import normalize_linkedin_url
+from network.names import name_key
 
 
 class OwnedQuerySet(models.QuerySet):
@@ -40,6 +41,20 @@ class Tag(models.Model):
 
 
 class ContactQuerySet(OwnedQuerySet):
+    # Importers create and rename people in bulk, past save(): the folded name follows here.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for contact in objs:
+            contact.name_key = name_key(contact.full_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "full_name" in fields and "name_key" not in fields:
+            objs, fields = list(objs), [*fields, "name_key"]
+            for contact in objs:
+                contact.name_key = name_key(contact.full_name)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def active(self) -> "ContactQuerySet":
         return self.filter(is_archived=False)
 
@@ -70,6 +85,14 @@ class Contact(models.Model):
         NOT_CONNECTED = "not_connected", "Not connected"
         INVITED = "invited", "Invited"
         REMOVED = "removed", "Removed"
+
+    class Source(models.TextChoices):
+        HAND = "hand", "Added by hand"
+        LINKEDIN = "linkedin", "LinkedIn import"
+        VCARD = "vcard", "vCard import"
+        CALENDAR = "calendar", "Calendar import"
+        JSON = "json", "Kith JSON import"
+        MEETING = "meeting", "Logged at a meeting"
 
     class Closeness(models.IntegerChoices):
         DISTANT = 1, "Distant"
@@ -109,6 +132,11 @@ class Contact(models.Model):
     )
     connected_on = models.DateField("connected on LinkedIn", null=True, blank=True)
     is_archived = models.BooleanField("archived", default=False)
+    source = models.CharField(
+        "came from", max_length=20, choices=Source.choices, default=Source.HAND, editable=False
+    )
+    # full_name folded (case, accents, punctuation), for finding a person however it is typed.
+    name_key = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,6 +159,7 @@ class Contact(models.Model):
             models.Index(fields=["owner", "linkedin_status"], name="contact_owner_linkedin"),
             models.Index(fields=["owner", "email"], name="contact_owner_email"),
             models.Index(fields=["owner", "next_recall_at"], name="contact_owner_recall"),
+            models.Index(fields=["owner", "name_key"], name="contact_owner_name_key"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -142,6 +171,13 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("network:contact-detail", args=[self.pk])

@@ -8,8 +8,6 @@ compares the names in Python. Under the identity rules (see DESIGN.md, "Identity
 with different LinkedIn profiles are never the same person, so a name alone does not flag them.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,14 +17,11 @@ from rapidfuzz import fuzz
 
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact
+from network.names import name_words
 
 CANDIDATES = 200
 NAME_THRESHOLD = 85  # rapidfuzz ratio over the folded names, 0..100
 PREFIX = 3
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LETTERS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "þ": "th", "\u0131": "i"}
-)
 
 
 @dataclass(frozen=True)
@@ -34,14 +29,6 @@ class SimilarContact:
     contact: Contact
     reason: str
     is_clash: bool  # the same LinkedIn profile or email: this is that person, not a namesake
-
-
-def name_words(name: str) -> list[str]:
-    """The name's words with case, accents, punctuation and spacing dropped:
-    "  Léna  FJELD-Ørn " gives ["lena", "fjeld", "orn"]."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
-    return re.sub(r"[^\w\s]|_", " ", folded.translate(_LETTERS)).split()
 
 
 def similar_contacts(
@@ -66,8 +53,9 @@ def similar_contacts(
     wanted = Q(pk__in=[])
     for condition in identity:
         wanted |= condition
-    for prefix in _prefixes(full_name, words):
-        wanted |= Q(full_name__istartswith=prefix) | Q(full_name__icontains=f" {prefix}")
+    for word in {words[0], words[-1]} if words else ():
+        prefix = word[:PREFIX]
+        wanted |= Q(name_key__startswith=prefix) | Q(name_key__contains=f" {prefix}")
     candidates = (
         Contact.objects.owned_by(owner)
         .filter(wanted)
@@ -96,18 +84,6 @@ def _normalized_url(value: str) -> str:
         return normalize_linkedin_url(value or "")
     except (ValidationError, ValueError):  # urlsplit's "Invalid IPv6 URL"
         return ""  # the form says what is wrong with it; nobody has an invalid profile address
-
-
-def _prefixes(full_name: str, words: list[str]) -> set[str]:
-    """The beginnings of the first and last words, as typed and folded: SQLite's LIKE ignores
-    case only for ASCII, and stored names keep their accents."""
-    typed = re.sub(r"[^\w\s]|_", " ", " ".join(full_name.split())).split()
-    prefixes = set()
-    for chosen in (typed, words):
-        for word in {chosen[0], chosen[-1]} if chosen else ():
-            if len(word) >= 2:
-                prefixes |= {word[:PREFIX], word[:PREFIX].capitalize()}
-    return prefixes
 
 
 def _match(
