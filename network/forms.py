@@ -3,15 +3,21 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact, OwnerSettings, Tag
 from network.photos import MAX_PHOTO_BYTES, TOO_LARGE, reencode_photo
+from network.similar import SimilarContact, similar_contacts
 from network.widgets import DatePicker
 
 MAX_TAGS = 20
+CLASH_MESSAGES = {
+    "same LinkedIn profile": ("linkedin_url", "{name} already has this LinkedIn profile."),
+    "same email": ("email", "{name} already has this email address."),
+}
 
 
 class ContactForm(forms.ModelForm):
@@ -55,9 +61,17 @@ class ContactForm(forms.ModelForm):
         }
         error_messages = {"full_name": {"required": "Enter the person's name."}}
 
+    # Sent by the "Add as a different person" button, once the owner has seen who is there.
+    different_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, owner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
+        if self.instance.pk is None:
+            self.instance.source = Contact.Source.HAND
+        # Who the new person may already be, shown beside the form; clashes are refused.
+        self.similar: list[SimilarContact] = []
+        self.clashes: list[SimilarContact] = []
         self._previous_photo = self.instance.photo.name
         if self.instance.pk:
             self.fields["tag_names"].initial = ", ".join(
@@ -66,17 +80,55 @@ class ContactForm(forms.ModelForm):
         self.fields["full_name"].widget.attrs.update(autofocus=True, autocomplete="off")
 
     def clean_linkedin_url(self) -> str:
-        url = normalize_linkedin_url(self.cleaned_data["linkedin_url"])
-        if url:
-            taken = (
-                Contact.objects.owned_by(self.instance.owner)
-                .filter(linkedin_url=url)
-                .exclude(pk=self.instance.pk)
-                .first()
+        return normalize_linkedin_url(self.cleaned_data["linkedin_url"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "full_name" in cleaned:
+            self._check_similar(cleaned)
+        return cleaned
+
+    def _check_similar(self, cleaned: dict) -> None:
+        is_new = self.instance.pk is None
+        self.similar = similar_contacts(
+            self.instance.owner,
+            full_name=cleaned["full_name"],
+            email=cleaned.get("email") or "",
+            linkedin_url=cleaned.get("linkedin_url") or "",
+            exclude_pk=self.instance.pk,
+        )
+        # An edit keeps a profile or email it already shared (an import may have done that).
+        self.clashes = [
+            similar
+            for similar in self.similar
+            if similar.is_clash
+            and (is_new or CLASH_MESSAGES[similar.reason][0] in self.changed_data)
+        ]
+        for clash in self.clashes:
+            field, message = CLASH_MESSAGES[clash.reason]
+            self.add_error(field, message.format(name=clash.contact.full_name))
+        if not is_new:
+            self.similar = self.clashes
+        elif self.similar and not self.clashes and not cleaned.get("different_person"):
+            self.add_error(
+                None,
+                "Someone like this is already in your network: use them, or add this person "
+                "as a different person.",
             )
-            if taken:
-                raise ValidationError(f"{taken.full_name} already has this LinkedIn profile.")
-        return url
+
+    def save_unless_taken(self) -> Contact | None:
+        """Saves, or, when someone else saved this LinkedIn profile a moment ago (a double
+        submit, two tabs), returns None with the same refusal as a clash found in clean()."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            if self.instance.photo and self.instance.photo.name != self._previous_photo:
+                self.instance.photo.storage.delete(self.instance.photo.name)
+            self._check_similar(self.cleaned_data)
+            if not self.clashes:
+                raise
+            return None
 
     def clean_tag_names(self) -> list[str]:
         names: dict[str, str] = {}

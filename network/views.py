@@ -68,12 +68,11 @@ def _contact_form(request: HttpRequest, contact: Contact) -> HttpResponse:
     form = ContactForm(
         request.POST or None, request.FILES or None, instance=contact, owner=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        messages.success(request, f"{contact.full_name} {'added' if is_new else 'saved'}.")
+    if request.method == "POST" and form.is_valid() and (saved := form.save_unless_taken()):
+        messages.success(request, f"{saved.full_name} {'added' if is_new else 'saved'}.")
         if request.htmx:
-            return HttpResponseClientRedirect(contact.get_absolute_url())
-        return redirect(contact)
+            return HttpResponseClientRedirect(saved.get_absolute_url())
+        return redirect(saved)
     return render(
         request,
         template_for(request, "network/contact_form.html", "contact-form"),

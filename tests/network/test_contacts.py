@@ -259,3 +259,88 @@ def test_tags_match_whatever_the_case_in_any_script(owner_client, owner):
         "Ärzte",
     ]
     assert second.tags.count() == 2
+
+
+def test_adding_someone_already_there_shows_them_and_saves_nothing(owner_client, owner):
+    InteractionFactory(
+        owner=owner,
+        contact=ContactFactory(
+            owner=owner, full_name="Nora Solberg", company="Equinor", stands_for="Offshore wind"
+        ),
+        occurred_on=datetime.date(2026, 3, 12),
+    )
+    contacts_refresh_interaction_stats(Contact.objects.filter(owner=owner))
+    nora = Contact.objects.get(owner=owner)
+
+    response = _create(owner_client, full_name="nora  solberg", company="Statkraft")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Is this someone you already have?" in page
+    assert "Same name" in page
+    assert "Equinor" in page and "Offshore wind" in page
+    assert "Last interaction 12 Mar 2026" in page
+    assert f'href="{nora.get_absolute_url()}">Use them</a>' in page
+    assert 'name="different_person"' in page
+    assert Contact.objects.filter(owner=owner).count() == 1
+
+
+def test_add_as_a_different_person_saves_the_second_one(owner_client, owner):
+    ContactFactory(owner=owner, full_name="Lena Fjeldt")
+    response = _create(owner_client, full_name="Lena Fjeld", different_person="on")
+    assert response.status_code == 302
+    assert sorted(Contact.objects.filter(owner=owner).values_list("full_name", flat=True)) == [
+        "Lena Fjeld",
+        "Lena Fjeldt",
+    ]
+    added = Contact.objects.get(owner=owner, full_name="Lena Fjeld")
+    assert added.source == Contact.Source.HAND
+
+
+def test_a_close_spelling_is_shown_with_both_names(owner_client, owner):
+    ContactFactory(owner=owner, full_name="Lena Fjeldt")
+    page = _create(owner_client, full_name="Lena Fjeld").content.decode()
+    assert "Similar name (Lena Fjeld ~ Lena Fjeldt)" in page
+    assert not Contact.objects.filter(full_name="Lena Fjeld").exists()
+
+
+def test_an_email_already_used_is_refused_with_a_link_to_its_owner(owner_client, owner):
+    nora = ContactFactory(owner=owner, full_name="Nora Solberg", email="nora@example.org")
+    response = _create(
+        owner_client, full_name="N. Solberg", email="Nora@Example.org", different_person="on"
+    )
+    page = response.content.decode()
+    assert "Nora Solberg already has this email address." in page
+    assert f'href="{nora.get_absolute_url()}">Use them</a>' in page
+    assert 'name="different_person"' not in page
+    assert Contact.objects.filter(owner=owner).count() == 1
+
+
+def test_the_htmx_form_shows_who_is_there_in_the_fragment(owner_client, owner):
+    ContactFactory(owner=owner, full_name="Nora Solberg")
+    response = owner_client.post(
+        reverse("network:contact-create"),
+        {"full_name": "Nora Solberg", "linkedin_status": "not_connected"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    assert "Is this someone you already have?" in page
+    assert "HX-Redirect" not in response
+
+
+def test_editing_a_person_does_not_warn_about_themselves_or_a_shared_email(owner_client, owner):
+    nora = ContactFactory(owner=owner, full_name="Nora Solberg", email="team@example.org")
+    ContactFactory(owner=owner, full_name="Nora Solberg", email="team@example.org")
+    response = owner_client.post(
+        reverse("network:contact-edit", args=[nora.pk]),
+        {
+            "full_name": "Nora Solberg",
+            "email": "team@example.org",
+            "stands_for": "Offshore wind",
+            "linkedin_status": "not_connected",
+        },
+    )
+    assert response.status_code == 302
+    nora.refresh_from_db()
+    assert nora.stands_for == "Offshore wind"
