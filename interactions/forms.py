@@ -231,7 +231,11 @@ class LogMeetingForm:
         self._offer_existing_contacts()
         return valid and not self.errors and all(not row.errors for row in self.rows)
 
-    def _offer_existing_contacts(self) -> None:
+    def existing_people_found(self) -> bool:
+        """Check the new people against the network again (someone may have saved them since)."""
+        return self._offer_existing_contacts()
+
+    def _offer_existing_contacts(self) -> bool:
         """New people already known by email or LinkedIn profile are offered for reuse."""
         new_rows = [
             row for row in self.rows if row.is_valid() and row.cleaned_data["contact"] is None
@@ -239,7 +243,7 @@ class LogMeetingForm:
         emails = {row.cleaned_data["email"] for row in new_rows} - {""}
         urls = {row.cleaned_data["linkedin_url"] for row in new_rows} - {""}
         if not emails and not urls:
-            return
+            return False
         matches = list(
             Contact.objects.owned_by(self.owner).filter(
                 Q(email__in=emails) | Q(linkedin_url__in=urls)
@@ -257,10 +261,19 @@ class LogMeetingForm:
                         f"{contact.full_name} is already in your network with this email or profile.",
                     )
                     break
+        return any(row.reuse for row in new_rows)
 
     @property
     def batch(self) -> uuid.UUID:
         return self.meeting.cleaned_data["batch"]
+
+    @property
+    def posted_batch(self) -> uuid.UUID | None:
+        """The form's batch as posted, before any validation: None when missing or malformed."""
+        try:
+            return uuid.UUID(str(self.meeting.data.get("batch", "")))
+        except ValueError:
+            return None
 
 
 def parse_id(value) -> int | None:

@@ -126,6 +126,34 @@ class Interaction(models.Model):
             raise ValidationError({"occurred_on": FUTURE})
 
 
+class MeetingLog(models.Model):
+    """One saved "Log a meeting" form, and what it created.
+
+    Saving inserts this row first: its unique (owner, batch) makes the second of two
+    simultaneous submits wait for the first transaction and then fail, so a double tap
+    logs once. "Undo this log" reads what to remove from it.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_logs"
+    )
+    batch = models.UUIDField(editable=False)
+    created_event = models.BooleanField(default=False, editable=False)
+    contacts_created = models.ManyToManyField(Contact, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "batch"], name="meeting_log_once_per_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting log {self.batch}"
+
+
 class FollowUpQuerySet(OwnedQuerySet):
     def open(self) -> "FollowUpQuerySet":
         return self.filter(done_at__isnull=True)

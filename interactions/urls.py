@@ -9,6 +9,7 @@ urlpatterns = [
     path("log/suggestions/", views.attendee_suggestions, name="attendee-suggestions"),
     path("log/person/", views.attendee_row, name="attendee-row"),
     path("log/saved/", views.log_saved, name="log-saved"),
+    path("log/undo/", views.log_undo, name="log-undo"),
     path("contacts/<int:contact_id>/log/", views.quick_log, name="quick-log"),
     path(
         "interactions/<int:interaction_id>/edit/", views.interaction_edit, name="interaction-edit"

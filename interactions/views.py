@@ -3,8 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +21,22 @@ from interactions.forms import (
     new_row_token,
     parse_id,
 )
-from interactions.meetings import AlreadySaved, interaction_log, meeting_save
+from interactions.meetings import (
+    AlreadySaved,
+    PersonTaken,
+    event_save,
+    follow_up_done_log,
+    interaction_log,
+    interaction_restore,
+    interaction_save,
+    meeting_log_exists,
+    meeting_save,
+    meeting_undo,
+)
+from interactions.meetings import (
+    interaction_delete as delete_interaction,
+)
 from interactions.models import Event, FollowUp, Interaction
-from interactions.stats import contacts_refresh_interaction_stats
 from network.htmx import template_for
 from network.models import Contact
 
@@ -73,13 +85,22 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if _apply_row_action(request, log):  # the page without JavaScript adds and removes rows
             return _render_log(request, log)
+        if meeting_log_exists(request.user, log.posted_batch):
+            return _already_saved(request, log.posted_batch)
         if log.is_valid():
             try:
                 meeting_save(log)
             except AlreadySaved:
-                messages.info(request, "This meeting was already saved; nothing was logged twice.")
+                return _already_saved(request, log.batch)
+            except PersonTaken:
+                return _render_log(request, log)
             return redirect(f"{reverse('interactions:log-saved')}?batch={log.batch}")
     return _render_log(request, log)
+
+
+def _already_saved(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
+    messages.info(request, "This meeting was already saved; nothing was logged twice.")
+    return redirect(f"{reverse('interactions:log-saved')}?batch={batch}")
 
 
 def _render_log(request: HttpRequest, log: LogMeetingForm) -> HttpResponse:
@@ -151,24 +172,54 @@ def attendee_row(request: HttpRequest) -> HttpResponse:
     return render(request, "interactions/log_meeting.html#attendee", {"row": row})
 
 
+def _batch_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+# A log sets at most one follow-up per interaction; open or done, it shows on the confirmation.
+_follow_up_set_on = FollowUp.objects.filter(interaction=OuterRef("pk")).order_by("pk")
+
+
 @login_required
 @require_GET
 def log_saved(request: HttpRequest) -> HttpResponse:
-    try:
-        batch = uuid.UUID(request.GET.get("batch", ""))
-    except ValueError:
-        return redirect("interactions:log-meeting")
+    batch = _batch_or_none(request.GET.get("batch", ""))
     logged = list(
         Interaction.objects.owned_by(request.user)
         .filter(batch=batch)
         .select_related("contact", "event")
+        .annotate(follow_up_on=Subquery(_follow_up_set_on.values("due_on")[:1]))
         .order_by("contact__full_name")
     )
     if not logged:
         return redirect("interactions:log-meeting")
-    return render(
-        request, "interactions/log_saved.html", {"logged": logged, "event": logged[0].event}
-    )
+    context = {
+        "logged": logged,
+        "event": logged[0].event,
+        "batch": batch,
+        "follow_ups_set": any(interaction.follow_up_on for interaction in logged),
+    }
+    return render(request, "interactions/log_saved.html", context)
+
+
+@login_required
+@require_POST
+def log_undo(request: HttpRequest) -> HttpResponse:
+    """Undo this log: the whole save goes, nothing else comes back."""
+    batch = _batch_or_none(request.POST.get("batch", ""))
+    undone = meeting_undo(request.user, batch) if batch else None
+    text = undone.message() if undone else "There is nothing to undo: this log was already undone."
+    if request.htmx:
+        context = {"undone": True, "undone_message": text}
+        return render(request, "interactions/log_saved.html#undone", context)
+    if undone:
+        messages.success(request, text)
+    else:
+        messages.error(request, text)
+    return redirect("interactions:log-meeting")
 
 
 @login_required
@@ -202,9 +253,7 @@ def interaction_edit(request: HttpRequest, interaction_id: int) -> HttpResponse:
     interaction = _get_interaction_for_user(request, interaction_id)
     form = InteractionForm(request.POST or None, instance=interaction)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            contacts_refresh_interaction_stats([interaction.contact_id])
+        interaction_save(form)
         messages.success(request, "Interaction saved.")
         return redirect(interaction.contact)
     return render(
@@ -217,22 +266,7 @@ def interaction_edit(request: HttpRequest, interaction_id: int) -> HttpResponse:
 def interaction_delete(request: HttpRequest, interaction_id: int) -> HttpResponse:
     interaction = _get_interaction_for_user(request, interaction_id)
     contact = interaction.contact
-    request.session[UNDO_SESSION_KEY] = {
-        "pk": interaction.pk,
-        "contact": contact.pk,
-        "event": interaction.event_id,
-        "occurred_on": interaction.occurred_on.isoformat(),
-        "kind": interaction.kind,
-        "initiated_by": interaction.initiated_by,
-        "note": interaction.note,
-        "source": interaction.source,
-        "external_id": interaction.external_id,
-        "batch": str(interaction.batch) if interaction.batch else None,
-        "follow_ups": list(interaction.follow_ups.values_list("pk", flat=True)),
-    }
-    with transaction.atomic():
-        interaction.delete()
-        contacts_refresh_interaction_stats([contact.pk])
+    request.session[UNDO_SESSION_KEY] = delete_interaction(interaction)
     messages.success(
         request,
         f"Deleted the {interaction.get_kind_display().lower()} with {contact.full_name}.",
@@ -245,33 +279,12 @@ def interaction_delete(request: HttpRequest, interaction_id: int) -> HttpRespons
 @require_POST
 def interaction_undo_delete(request: HttpRequest) -> HttpResponse:
     saved = request.session.pop(UNDO_SESSION_KEY, None)
-    contact = Contact.objects.owned_by(request.user).filter(pk=(saved or {}).get("contact")).first()
-    if not saved or not contact:
+    restored = interaction_restore(request.user, saved) if saved else None
+    if restored is None:
         messages.error(request, "There is nothing to undo.")
         return redirect("insights:dashboard")
-    event = Event.objects.owned_by(request.user).filter(pk=saved["event"]).first()
-    with transaction.atomic():
-        restored, _ = Interaction.objects.owned_by(request.user).get_or_create(
-            pk=saved["pk"],
-            defaults=dict(
-                owner=request.user,
-                contact=contact,
-                event=event,
-                occurred_on=saved["occurred_on"],
-                kind=saved["kind"],
-                initiated_by=saved["initiated_by"],
-                note=saved["note"],
-                source=saved["source"],
-                external_id=saved["external_id"],
-                batch=saved.get("batch"),
-            ),
-        )
-        FollowUp.objects.owned_by(request.user).filter(pk__in=saved.get("follow_ups", [])).update(
-            interaction=restored
-        )
-        contacts_refresh_interaction_stats([contact.pk])
     messages.success(request, "Restored.")
-    return redirect(contact)
+    return redirect(restored.contact)
 
 
 @login_required
@@ -309,17 +322,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _get_event_for_user(request, event_id)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            if "date" in form.changed_data:
-                # People met at the event move with its date; a later coffee logged
-                # against the same event keeps its own.
-                event.interactions.filter(occurred_on=form.initial["date"]).update(
-                    occurred_on=event.date
-                )
-                contacts_refresh_interaction_stats(
-                    Contact.objects.filter(interactions__event=event).distinct()
-                )
+        event_save(form)
         messages.success(request, f"{event.name} saved.")
         return redirect("interactions:event-detail", event_id=event.pk)
     return render(request, "interactions/event_form.html", {"form": form, "event": event})
@@ -334,10 +337,7 @@ def follow_up_done(request: HttpRequest, followup_id: int) -> HttpResponse:
         messages.error(
             request, " ".join(form.errors.get("occurred_on", ["Choose how you followed up."]))
         )
-    elif follow_up.done_at is None:
-        with transaction.atomic():
-            interaction_log(request.user, follow_up.contact, **form.cleaned_data)
-            follow_up.mark_done()
+    elif follow_up_done_log(follow_up, **form.cleaned_data):
         messages.success(request, f"Followed up with {follow_up.contact.full_name}.")
     return _follow_ups_changed(request)
 
