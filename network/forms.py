@@ -238,12 +238,3 @@ class OwnerSettingsForm(forms.ModelForm):
             "recall_desired_retention",
             "recall_daily_limit",
         ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("policy_min_in_person") == 0 and cleaned.get("policy_min_virtual") == 0:
-            raise ValidationError(
-                "Keep at least one rule of your connection policy: in-person meetings or "
-                "virtual interactions."
-            )
-        return cleaned

@@ -187,6 +187,12 @@ class Contact(models.Model):
         if not self.full_name:
             raise ValidationError({"full_name": "Enter the person's name."})
         self.email = self.email.strip().lower()
+        # A line break in an address would end the vCard line it is written on (and start a
+        # card of the file's choosing); no real address has a control character.
+        if any(ord(character) < 32 or ord(character) == 127 for character in self.linkedin_url):
+            raise ValidationError(
+                {"linkedin_url": "A web address cannot contain line breaks or control characters."}
+            )
         try:
             self.linkedin_url = normalize_linkedin_url(self.linkedin_url)
         except ValidationError as error:
@@ -272,9 +278,16 @@ class OwnerSettings(models.Model):
         return f"Settings of {self.owner}"
 
     def clean(self) -> None:
+        # Every page and import turns dates into the owner's day with this key: one zoneinfo
+        # does not know (Mars/Olympus_Mons) would make each of them fail.
         if self.timezone not in zoneinfo.available_timezones():
             raise ValidationError(
                 {"timezone": "Choose a time zone from the list, like Europe/Oslo."}
+            )
+        if self.policy_min_in_person == 0 and self.policy_min_virtual == 0:
+            raise ValidationError(
+                "Keep at least one rule of your connection policy: in-person meetings or "
+                "virtual interactions."
             )
 
     @classmethod

@@ -6,6 +6,9 @@ without editing this module. A new model the owner owns needs a line in KINDS.
 Objects refer to each other by their exported "id"; an import gives them new ids and remaps
 every reference. Dates and datetimes are ISO 8601, UUIDs are strings, and files (photos) are
 embedded as base64 with their extension, so an export is complete on its own.
+
+An export is a file anyone can edit, so an import trusts nothing in it: every value passes the
+validation the forms apply, and a photo is re-drawn from its pixels like an uploaded one.
 """
 
 import base64
@@ -13,22 +16,24 @@ import binascii
 import csv
 import datetime
 import decimal
-import io
-import re
+import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePath
 from typing import Any, TextIO
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from PIL import Image
 
 from interactions.models import Event, FollowUp, Interaction
 from invitations.models import Invitation
 from network.models import Contact, OwnerSettings, Tag
+from network.photos import MAX_PHOTO_BYTES, TOO_LARGE, reencode_photo
 from portability.importing import ImportFileError
 from portability.models import ImportRun
 
@@ -49,8 +54,8 @@ KINDS: dict[str, type[models.Model]] = {
 LEFT_OUT = {ImportRun: {"file"}}
 # A run still waiting or running cannot resume without its file in another account.
 FINISHED_RUNS = [ImportRun.Status.DONE, ImportRun.Status.FAILED]
-EXTENSION = re.compile(r"(\.[a-z0-9]{1,9})?")
 BATCH_SIZE = 500
+CHUNK_CHARS = 64 * 1024
 
 CSV_COLUMNS = [
     "Name",
@@ -75,37 +80,39 @@ CSV_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def data_export(owner) -> dict:
-    """Everything the owner has, as a JSON-able document; one query per kind."""
-    document = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "user": {"username": owner.get_username(), "email": owner.email},
-        "settings": _settings_document(owner),
-    }
-    for key, model in KINDS.items():
-        document[key] = [_object_document(obj) for obj in _owned(model, owner)]
-    return document
+def data_export_chunks(owner) -> Iterator[str]:
+    """The owner's export as JSON text, in pieces of about CHUNK_CHARS.
+
+    One object (with its photo) is in memory at a time, so an export of 30,000 contacts with
+    photos streams in bounded memory. Every query reads the same snapshot of the database: an
+    import running meanwhile cannot make one object refer to another the export left out.
+    """
+    with _snapshot():
+        yield from _buffered(_export_pieces(owner))
 
 
-def data_import(owner, document: dict) -> dict[str, int]:
+def data_import(owner, document: Any) -> dict[str, int]:
     """Loads an export into the owner's empty account, all or nothing; returns counts per kind.
 
-    Raises ImportFileError, with a message a person understands, for a document that is not a
-    version 1 Kith export or is damaged, and for an account that already holds a network.
+    Every value goes through the models' own validation (choices, lengths, validators and
+    clean(), the rules the forms apply) and every photo is re-drawn by reencode_photo. Raises
+    ImportFileError naming the first bad value by its path, e.g. `interactions[12].kind:
+    "telepathy" is not a kind Kith knows`, for a document that is not a version 1 Kith export
+    or holds anything a form would refuse, and for an account that already holds a network.
     """
     _check_outline(document)
     saved_files: list[FieldFile] = []
     try:
         with transaction.atomic():
             _refuse_non_empty(owner)
-            _load_settings(owner, document["settings"])
-            id_maps: dict[type[models.Model], dict[int, int]] = {}
-            counts = {
-                key: _load_kind(owner, key, model, document[key], id_maps, saved_files)
-                for key, model in KINDS.items()
-            }
+            settings = _load_settings(owner, document["settings"])
+            # "Not in the future" means in the owner's own day, as on the forms.
+            with timezone.override(settings.timezone):
+                id_maps: dict[type[models.Model], dict[int, int]] = {}
+                counts = {
+                    key: _load_kind(owner, key, model, document[key], id_maps, saved_files)
+                    for key, model in KINDS.items()
+                }
     except (IntegrityError, DataError) as error:
         _delete_files(saved_files)
         raise ImportFileError(f"The export holds something Kith cannot store: {error}.") from error
@@ -153,6 +160,56 @@ def _spreadsheet_safe(value: Any) -> str:
 
 
 # Export
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    if connection.in_atomic_block:
+        yield  # a caller's transaction already decides what the export sees
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # PostgreSQL's default gives each query its own snapshot; this makes it one.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _buffered(pieces: Iterator[str]) -> Iterator[str]:
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= CHUNK_CHARS:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def _export_pieces(owner) -> Iterator[str]:
+    """The document one object per line: readable, and diffable between two exports."""
+    head = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "user": {"username": owner.get_username(), "email": owner.email},
+        "settings": _settings_document(owner),
+    }
+    yield "{\n"
+    for key, value in head.items():
+        yield f"{_json(key)}: {_json(value)},\n"
+    for number, (key, model) in enumerate(KINDS.items()):
+        yield f"{_json(key)}: ["
+        for position, obj in enumerate(_owned(model, owner).iterator(chunk_size=BATCH_SIZE)):
+            yield ("\n" if position == 0 else ",\n") + _json(_object_document(obj))
+        yield "\n]" if number == len(KINDS) - 1 else "\n],\n"
+    yield "\n}\n"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _owned(model: type[models.Model], owner) -> models.QuerySet:
@@ -257,13 +314,15 @@ def _refuse_non_empty(owner) -> None:
         )
 
 
-def _load_settings(owner, document: dict) -> None:
+def _load_settings(owner, document: dict) -> OwnerSettings:
     settings = OwnerSettings.for_user(owner)
     for field in _fields(OwnerSettings):
         if not field.primary_key and field.name in document:
-            value = _imported_value(field, document[field.name], "The settings", {})
+            value = _imported_value(field, document[field.name], f"settings.{field.name}", {})
             setattr(settings, field.attname, value)
+    _validate(settings, "settings", skipped=["owner"])
     settings.save()
+    return settings
 
 
 def _load_kind(
@@ -277,22 +336,27 @@ def _load_kind(
     """Creates the objects of one kind, in batches, and records their new ids in id_maps."""
     fields = [field for field in _fields(model) if not field.primary_key]
     automatic = [field for field in fields if _is_automatic(field)]
+    # References are checked against the document (id_maps), photos by reencode_photo.
+    skipped = ["owner", *(f.name for f in fields if f.is_relation or isinstance(f, FileField))]
     objects, old_ids, automatic_values, related_ids = [], [], [], []
     seen: set[int] = set()
-    for position, item in enumerate(items, 1):
-        old_id = _item_id(key, position, item, seen)
+    for index, item in enumerate(items):
+        where = f"{key}[{index}]"
+        old_id = _item_id(where, item, seen)
         seen.add(old_id)
-        where = f"In the export, {model._meta.verbose_name} {old_id}"
         values, files = {}, {}
         for field in fields:
+            path = f"{where}.{field.name}"
             if field.name not in item:
                 if not (field.has_default() or field.null or field.blank):
-                    raise ImportFileError(f"{where} has no “{field.name}”.")
-            elif isinstance(field, models.FileField):
-                files[field] = _file_content(field, item[field.name], where)
+                    raise ImportFileError(f"{path} is missing.")
+            elif isinstance(field, FileField):
+                files[field] = _file_content(item[field.name], path)
             else:
-                values[field.attname] = _imported_value(field, item[field.name], where, id_maps)
+                values[field.attname] = _imported_value(field, item[field.name], path, id_maps)
         obj = model(owner=owner, **values)
+        _validate(obj, where, skipped)
+        _refuse_unfinished_run(obj, where)
         for field, content in files.items():
             if content is not None:
                 getattr(obj, field.attname).save(content.name, content, save=False)
@@ -304,7 +368,9 @@ def _load_kind(
         )
         related_ids.append(
             {
-                field: _related_ids(field, item.get(field.name, []), where, id_maps)
+                field: _related_ids(
+                    field, item.get(field.name, []), f"{where}.{field.name}", id_maps
+                )
                 for field in model._meta.many_to_many
             }
         )
@@ -322,34 +388,70 @@ def _load_kind(
     return len(objects)
 
 
+def _validate(obj: models.Model, where: str, skipped: list[str]) -> None:
+    """The checks a form makes: each field's choices, length and validators, then clean().
+
+    Uniqueness is left to the database (one query per object would not scale to 30,000).
+    """
+    try:
+        obj.full_clean(exclude=skipped, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ImportFileError(_first_problem(obj, where, error)) from None
+
+
+def _first_problem(obj: models.Model, where: str, error: ValidationError) -> str:
+    problems = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: [error]}
+    for field in obj._meta.concrete_fields:
+        if field.name in problems:
+            return f"{where}.{field.name}: {_problem_text(obj, field, problems[field.name][0])}"
+    first = next(iter(problems.values()))[0]
+    return f"{where}: {' '.join(first.messages)}"
+
+
+def _problem_text(obj: models.Model, field: models.Field, problem: ValidationError) -> str:
+    if problem.code == "invalid_choice":
+        known = ", ".join(str(value) for value, _ in field.flatchoices)
+        label = field.name.replace("_", " ")
+        return f"{_json(getattr(obj, field.attname))} is not a {label} Kith knows ({known})."
+    return " ".join(problem.messages)
+
+
+def _refuse_unfinished_run(obj: models.Model, where: str) -> None:
+    if isinstance(obj, ImportRun) and obj.status not in FINISHED_RUNS:
+        raise ImportFileError(
+            f"{where}.status: {_json(obj.status)}: an import that has not finished cannot "
+            "be moved to another Kith (its file is not in the export); "
+            f"only {' and '.join(FINISHED_RUNS)} runs are."
+        )
+
+
 def _is_automatic(field: models.Field) -> bool:
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
-def _item_id(key: str, position: int, item: Any, seen: set[int]) -> int:
+def _item_id(where: str, item: Any, seen: set[int]) -> int:
     if not isinstance(item, dict):
-        raise ImportFileError(
-            f"In the export, item {position} of “{key}” should be an object, "
-            f"not {_json_type(item)}."
-        )
+        raise ImportFileError(f"{where}: should be an object, not {_json_type(item)}.")
     old_id = item.get("id")
     if not _is_whole_number(old_id):
-        raise ImportFileError(f"In the export, item {position} of “{key}” has no numeric “id”.")
+        raise ImportFileError(f"{where}.id: should be a whole number, not {_json_type(old_id)}.")
     if old_id in seen:
-        raise ImportFileError(f"In the export, two of “{key}” have the id {old_id}.")
+        raise ImportFileError(f"{where}.id: another of the same kind has the id {old_id}.")
     return old_id
 
 
 def _imported_value(
-    field: models.Field, raw: Any, where: str, id_maps: dict[type[models.Model], dict[int, int]]
+    field: models.Field, raw: Any, path: str, id_maps: dict[type[models.Model], dict[int, int]]
 ) -> Any:
     if raw is None:
         if field.null:
             return None
-        raise ImportFileError(f"{where}: “{field.name}” cannot be empty.")
+        raise ImportFileError(f"{path}: cannot be empty (null).")
     if field.is_relation:
-        return _new_id(field.related_model, raw, where, id_maps)
+        return _new_id(field.related_model, raw, path, id_maps)
     if isinstance(field, models.JSONField):
+        if not isinstance(raw, dict | list):
+            raise ImportFileError(f"{path}: should be an object, not {_json_type(raw)}.")
         return raw
     if isinstance(field, models.BooleanField):
         expected, valid = "true or false", isinstance(raw, bool)
@@ -360,41 +462,36 @@ def _imported_value(
     else:
         expected, valid = "text", isinstance(raw, str)
     if not valid:
-        raise ImportFileError(
-            f"{where}: “{field.name}” should be {expected}, not {_json_type(raw)}."
-        )
+        raise ImportFileError(f"{path}: should be {expected}, not {_json_type(raw)}.")
     if isinstance(field, models.CharField) and field.max_length and len(raw) > field.max_length:
-        raise ImportFileError(
-            f"{where}: “{field.name}” is longer than {field.max_length} characters."
-        )
+        raise ImportFileError(f"{path}: is longer than {field.max_length} characters.")
     try:
         value = field.to_python(raw)
     except ValidationError as error:
-        raise ImportFileError(f"{where}: “{field.name}”: {' '.join(error.messages)}") from error
+        raise ImportFileError(f"{path}: {' '.join(error.messages)}") from error
     if isinstance(value, datetime.datetime) and timezone.is_naive(value):
         value = timezone.make_aware(value, datetime.UTC)
     return value
 
 
 def _new_id(
-    model: type[models.Model], old_id: Any, where: str, id_maps: dict[type[models.Model], dict]
+    model: type[models.Model], old_id: Any, path: str, id_maps: dict[type[models.Model], dict]
 ) -> int:
     new_id = id_maps.get(model, {}).get(old_id) if _is_whole_number(old_id) else None
     if new_id is None:
         raise ImportFileError(
-            f"{where} refers to {model._meta.verbose_name} {old_id!r}, which is not in the file."
+            f"{path}: refers to {model._meta.verbose_name} {_json(old_id)}, "
+            "which is not in the file."
         )
     return new_id
 
 
 def _related_ids(
-    field: models.ManyToManyField, raw: Any, where: str, id_maps: dict[type[models.Model], dict]
+    field: models.ManyToManyField, raw: Any, path: str, id_maps: dict[type[models.Model], dict]
 ) -> list[int]:
     if not isinstance(raw, list):
-        raise ImportFileError(
-            f"{where}: “{field.name}” should be a list of ids, not {_json_type(raw)}."
-        )
-    return [_new_id(field.related_model, old_id, where, id_maps) for old_id in raw]
+        raise ImportFileError(f"{path}: should be a list of ids, not {_json_type(raw)}.")
+    return [_new_id(field.related_model, old_id, path, id_maps) for old_id in raw]
 
 
 def _link(
@@ -412,34 +509,22 @@ def _link(
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
 
 
-def _file_content(field: models.FileField, raw: Any, where: str) -> ContentFile | None:
+def _file_content(raw: Any, path: str) -> ContentFile | None:
+    """A photo from the document, re-drawn by Kith; its extension in the document is ignored."""
     if raw is None:
         return None
-    if not (
-        isinstance(raw, dict)
-        and isinstance(raw.get("extension"), str)
-        and isinstance(raw.get("base64"), str)
-    ):
-        raise ImportFileError(
-            f"{where}: “{field.name}” should be an object with “extension” and “base64”."
-        )
-    extension = raw["extension"].lower()
-    if not EXTENSION.fullmatch(extension):
-        raise ImportFileError(f"{where}: “{field.name}” has an odd extension, {extension!r}.")
+    if not (isinstance(raw, dict) and isinstance(raw.get("base64"), str)):
+        raise ImportFileError(f"{path}: should be an object with “extension” and “base64”.")
+    if len(raw["base64"]) > MAX_PHOTO_BYTES * 4 // 3 + 4:
+        raise ImportFileError(f"{path}: {TOO_LARGE}")
     try:
         data = base64.b64decode(raw["base64"], validate=True)
     except binascii.Error as error:
-        raise ImportFileError(f"{where}: “{field.name}” is not valid base64.") from error
-    if isinstance(field, models.ImageField):
-        # As Django's image form field does: any failure to read it means it is not an image.
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-        except Exception as error:
-            raise ImportFileError(
-                f"{where}: “{field.name}” is not an image Kith can read."
-            ) from error
-    return ContentFile(data, name=f"{field.name}{extension}")
+        raise ImportFileError(f"{path}: is not valid base64.") from error
+    try:
+        return reencode_photo(data)
+    except ValidationError as error:
+        raise ImportFileError(f"{path}: {' '.join(error.messages)}") from error
 
 
 def _delete_files(files: list[FieldFile]) -> None:

@@ -1,6 +1,7 @@
 """A full export carries everything an owner has; importing it into an empty account gives it
 all back: nothing lost, nothing of anyone else's, nothing half done."""
 
+import base64
 import csv
 import datetime
 import io
@@ -23,7 +24,7 @@ from portability.full_export import (
     KINDS,
     LEFT_OUT,
     contacts_csv,
-    data_export,
+    data_export_chunks,
     data_import,
 )
 from portability.importing import ImportFileError
@@ -54,10 +55,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def _export(owner) -> dict:
+    return json.loads("".join(data_export_chunks(owner)))
+
+
 def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "teal").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def _picture(encoded: str) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB")
 
 
 def _days_ago(days: int) -> datetime.date:
@@ -258,7 +267,7 @@ def _photo_files(media_root, user) -> list:
 
 def test_an_imported_export_exports_again_exactly_the_same(owner, other_user, media_root):
     _network(owner)
-    first = data_export(owner)
+    first = _export(owner)
     assert {item["kind"] for item in first["interactions"]} == set(Interaction.Kind.values)
     assert {(i["direction"], i["status"]) for i in first["invitations"]} >= {
         ("incoming", "pending"),
@@ -272,21 +281,28 @@ def test_an_imported_export_exports_again_exactly_the_same(owner, other_user, me
     assert first["contacts"][0]["photo"]["extension"] == ".png"
 
     counts = data_import(other_user, json.loads(json.dumps(first)))
-    second = data_export(other_user)
+    second = _export(other_user)
 
     assert counts == {key: len(first[key]) for key in KINDS}
     assert second["user"] == {"username": "intruder", "email": "intruder@example.org"}
     assert second["version"] == FORMAT_VERSION
     assert {c["id"] for c in first["contacts"]}.isdisjoint(c["id"] for c in second["contacts"])
+    # A photo is re-drawn on the way in, like an upload: the same picture, new bytes.
+    photos = [document["contacts"][0].pop("photo") for document in (first, second)]
     assert _differences(_without_ids(first), _without_ids(second)) == []
+    assert [photo["extension"] for photo in photos] == [".png", ".jpg"]
+    before, after = (_picture(photo["base64"]) for photo in photos)
+    assert before.size == after.size == (4, 4)
+    pixels = zip(before.getpixel((1, 1)), after.getpixel((1, 1)), strict=True)
+    assert max(abs(a - b) for a, b in pixels) < 8
     [photo] = _photo_files(media_root, other_user)
-    assert photo.read_bytes() == _png()
+    assert photo.suffix == ".jpg"
     assert len(_photo_files(media_root, owner)) == 1
 
 
 def test_the_export_carries_every_field_of_every_model(owner):
     _network(owner)
-    document = data_export(owner)
+    document = _export(owner)
     for key, model in KINDS.items():
         fields = {field.name for field in model._meta.concrete_fields} | {
             field.name for field in model._meta.many_to_many
@@ -306,7 +322,7 @@ def test_the_export_carries_every_field_of_every_model(owner):
 
 def test_the_export_leaves_out_imports_that_have_not_finished(owner):
     ImportRun.objects.create(owner=owner, kind=ImportRun.Kind.VCARD, original_name="a.vcf")
-    assert data_export(owner)["import_runs"] == []
+    assert _export(owner)["import_runs"] == []
 
 
 def test_the_export_takes_the_same_queries_however_big_the_network(
@@ -316,13 +332,13 @@ def test_the_export_takes_the_same_queries_however_big_the_network(
     # settings, tags, contacts, their tags, events, interactions, follow-ups, invitations,
     # import runs
     with django_assert_num_queries(9):
-        data_export(owner)
+        _export(owner)
     for contact in ContactFactory.create_batch(5, owner=owner):
         contact.tags.add(TagFactory(owner=owner))
         InteractionFactory(owner=owner, contact=contact)
         FollowUpFactory(owner=owner, contact=contact)
     with django_assert_num_queries(9):
-        data_export(owner)
+        _export(owner)
 
 
 def test_another_users_data_never_appears_in_an_export(owner, other_user):
@@ -337,7 +353,7 @@ def test_another_users_data_never_appears_in_an_export(owner, other_user):
         owner=other_user, kind="ics", original_name=MARKER, status=ImportRun.Status.DONE
     )
 
-    document = data_export(owner)
+    document = _export(owner)
 
     assert MARKER not in json.dumps(document)
     assert {key: len(document[key]) for key in KINDS} == _row_counts(owner)
@@ -347,7 +363,7 @@ def test_import_refuses_an_account_that_already_has_a_network_and_changes_nothin
     owner, other_user, media_root
 ):
     _network(owner)
-    document = data_export(owner)
+    document = _export(owner)
     existing = ContactFactory(owner=other_user, full_name="Already here")
     before = _row_counts(other_user)
 
@@ -397,10 +413,13 @@ def _not_an_export(document: dict) -> None:
         (_wrong_version, "This export is version 2; this Kith reads version 1."),
         (_no_contacts, "The export has no “contacts”; is the file complete?"),
         (_contacts_not_a_list, "“contacts” should be a list, not an object."),
-        (_bad_date, "“occurred_on”: “2024-02-30” value has the correct format"),
-        (_unknown_contact, "refers to contact 999999, which is not in the file."),
-        (_text_for_a_count, "“in_person_count” should be a whole number, not text."),
-        (_photo_not_an_image, "“photo” is not an image Kith can read."),
+        (_bad_date, "interactions[8].occurred_on: “2024-02-30” value has the correct format"),
+        (
+            _unknown_contact,
+            "interactions[8].contact: refers to contact 999999, which is not in the file.",
+        ),
+        (_text_for_a_count, "contacts[2].in_person_count: should be a whole number, not text."),
+        (_photo_not_an_image, "contacts[0].photo: This file is not a photo Kith can read"),
         (_not_an_export, "This is not a Kith export"),
     ],
     ids=lambda value: getattr(value, "__name__", "")[1:],
@@ -409,7 +428,7 @@ def test_a_damaged_export_is_refused_clearly_and_changes_nothing(
     owner, other_user, media_root, damage, message
 ):
     _network(owner)
-    document = json.loads(json.dumps(data_export(owner)))
+    document = json.loads(json.dumps(_export(owner)))
     damage(document)
 
     with pytest.raises(ImportFileError, match=re.escape(message)):
@@ -484,7 +503,7 @@ def test_export_data_writes_readable_utf8_json_to_standard_output(owner):
     ContactFactory(owner=owner, full_name="Åse Ødegård")
     out = io.StringIO()
     call_command("export_data", "--user", "owner", "-", stdout=out)
-    assert '  "contacts": [' in out.getvalue()
+    assert '\n"contacts": [\n{"id": ' in out.getvalue()
     assert [c["full_name"] for c in json.loads(out.getvalue())["contacts"]] == ["Åse Ødegård"]
 
 

@@ -120,7 +120,7 @@ def test_exports_download_everything_the_owner_has_and_nothing_else(
 
     data = owner_client.get(reverse("portability:export-data"))
     assert data["Content-Disposition"].startswith('attachment; filename="kith-')
-    document = json.loads(data.content)
+    document = json.loads(b"".join(data.streaming_content))
     assert [c["full_name"] for c in document["contacts"]] == ["=HYPERLINK(1)"]
 
     csv_text = owner_client.get(reverse("portability:export-csv")).content.decode("utf-8-sig")

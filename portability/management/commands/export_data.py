@@ -1,12 +1,12 @@
 """Write everything a user has in Kith to one JSON file, e.g. a backup or a move to another
 Kith: python manage.py export_data --user anna anna.json (or - for the standard output)."""
 
-import json
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portability.full_export import data_export
+from portability.full_export import data_export_chunks
 from portability.management.importcommand import owner_or_error
 
 
@@ -22,12 +22,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, user: str, **options) -> None:
         owner = owner_or_error(user)
-        text = json.dumps(data_export(owner), indent=2, ensure_ascii=False)
         if path == "-":
-            self.stdout.write(text)
+            for chunk in data_export_chunks(owner):
+                self.stdout.write(chunk, ending="")
             return
+        # Written beside the target and renamed at the end: a failed export never leaves a
+        # half-written file where a good backup may have been.
+        partial = Path(f"{path}.part")
         try:
-            Path(path).write_text(text + "\n", encoding="utf-8")
+            with partial.open("w", encoding="utf-8") as file:
+                for chunk in data_export_chunks(owner):
+                    file.write(chunk)
+            os.replace(partial, path)
         except OSError as error:
+            partial.unlink(missing_ok=True)
             raise CommandError(f"Cannot write {path}: {error.strerror}.") from error
         self.stdout.write(f"Exported the data of {user} to {path}.")

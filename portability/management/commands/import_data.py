@@ -38,6 +38,6 @@ class Command(BaseCommand):
         try:
             counts = data_import(owner, document)
         except ImportFileError as error:
-            raise CommandError(f"{error} Nothing was imported.") from error
+            raise CommandError(f"{path}: {error} Nothing was imported.") from error
         for kind, number in counts.items():
             self.stdout.write(f"{kind.replace('_', ' ')}: {number}")
