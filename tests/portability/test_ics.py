@@ -46,16 +46,16 @@ def _database() -> tuple[int, int]:
     return Event.objects.count(), Interaction.objects.count()
 
 
-def test_a_coffee_becomes_an_in_person_meeting_at_the_cafe(owner, people):
+def test_a_coffee_with_one_contact_is_an_in_person_interaction_without_an_event(owner, people):
     ics_import(owner, MEETINGS, **Q1)
 
-    coffee = Event.objects.get(owner=owner, name="Coffee with Zoë (Nordlys)")
-    assert coffee.date == datetime.date(2026, 3, 12)
-    assert coffee.place == "Café Einstein, Unter den Linden 42, 10117 Berlin, Germany"
-    assert coffee.notes.startswith("Coffee + walk through the lakehouse deck.")
-    interaction = coffee.interactions.get()
-    assert interaction.contact == people["Zoë"]
-    assert interaction.kind == Interaction.Kind.IN_PERSON
+    assert not Event.objects.filter(name__startswith="Coffee").exists()
+    interaction = people["Zoë"].interactions.get()
+    assert interaction.event is None
+    assert interaction.note.startswith(
+        "Coffee with Zoë (Nordlys)\n\nCoffee + walk through the lakehouse deck."
+    )
+    assert interaction.kind == Interaction.Kind.IN_PERSON  # at Café Einstein
     assert interaction.occurred_on == datetime.date(2026, 3, 12)
     # The calendar is the owner's (Google names it after their address) and they organised it.
     assert interaction.initiated_by == Interaction.Initiator.ME
@@ -64,19 +64,21 @@ def test_a_coffee_becomes_an_in_person_meeting_at_the_cafe(owner, people):
     assert people["Zoë"].in_person_count == 1
 
 
-def test_a_weekly_one_to_one_is_expanded_without_the_exdate_and_with_the_moved_occurrence(
-    owner, people
-):
+def test_a_weekly_one_to_one_adds_interactions_and_no_events(owner, people):
     ics_import(owner, MEETINGS, **Q1)
 
-    calls = people["Marcus"].interactions.filter(event__name__startswith="Jordan / Marcus 1:1")
+    assert not Event.objects.filter(name__startswith="Jordan / Marcus").exists()
+    calls = people["Marcus"].interactions.filter(note__startswith="Jordan / Marcus 1:1")
+    # Expanded without the EXDATE and with the moved occurrence.
     assert sorted(calls.values_list("occurred_on", flat=True)) == MARCUS_TUESDAYS
-    assert set(calls.values_list("kind", flat=True)) == {Interaction.Kind.VIDEO}
-    moved = Event.objects.get(owner=owner, date=datetime.date(2026, 3, 3))
-    assert moved.name == "Jordan / Marcus 1:1 (moved)"
-    weekly = Event.objects.get(owner=owner, date=datetime.date(2026, 3, 10))
-    assert weekly.notes == "Weekly sync on the Wayne Enterprises partnership."
-    assert "meet.google.com" not in weekly.notes
+    assert set(calls.values_list("kind", flat=True)) == {Interaction.Kind.VIDEO}  # Google Meet
+    assert set(calls.values_list("event", flat=True)) == {None}
+    moved = calls.get(occurred_on=datetime.date(2026, 3, 3))
+    assert moved.note.startswith("Jordan / Marcus 1:1 (moved)")
+    weekly = calls.get(occurred_on=datetime.date(2026, 3, 10))
+    assert weekly.note == (
+        "Jordan / Marcus 1:1\n\nWeekly sync on the Wayne Enterprises partnership."
+    )
 
 
 def test_an_all_day_event_meets_everyone_who_did_not_decline(owner, people):
@@ -108,7 +110,8 @@ def test_cancelled_events_and_events_without_contacts_create_nothing(owner, peop
     assert not people["Sam"].interactions.exists()
     assert summary.counts["cancelled events"]["skipped"] == 1
     assert summary.counts["events with no attendee in your contacts"]["skipped"] == 1
-    assert summary.counts["events"]["created"] == 15  # coffee, 12 one-to-ones, offsite, intro
+    assert summary.counts["events"]["created"] == 2  # the offsite and the intro
+    # Zoë's coffee, Marcus's 12 one-to-ones, three at the offsite and two at the intro.
     assert summary.counts["interactions"]["created"] == 18
     assert summary.skipped == []
 
@@ -150,7 +153,8 @@ def test_without_since_the_window_is_the_twelve_months_before_until(owner, peopl
     summary = ics_import(owner, MEETINGS, until=datetime.date(2026, 1, 31))
 
     # Only January's one-to-ones; the series started in January 2026.
-    assert summary.counts["events"]["created"] == 4
+    assert summary.counts["interactions"]["created"] == 4
+    assert not Event.objects.exists()
 
 
 def test_importing_again_changes_nothing(owner, people):
@@ -159,7 +163,7 @@ def test_importing_again_changes_nothing(owner, people):
 
     summary = ics_import(owner, MEETINGS, **Q1)
 
-    assert summary.counts["events"] == {"unchanged": 15}
+    assert summary.counts["events"] == {"unchanged": 2}
     assert summary.counts["interactions"] == {"unchanged": 18}
     assert list(Interaction.objects.order_by("pk").values()) == before
 
@@ -176,12 +180,11 @@ def test_a_newer_export_updates_a_moved_occurrence_in_place(owner, people, tmp_p
 
     summary = ics_import(owner, newer, **Q1)
 
-    assert summary.counts["events"] == {"updated": 1, "unchanged": 14}
+    assert summary.counts["events"] == {"unchanged": 2}
     assert summary.counts["interactions"] == {"updated": 1, "unchanged": 17}
-    moved = Event.objects.get(owner=owner, name="Jordan / Marcus 1:1 (Thursday)")
-    assert moved.date == datetime.date(2026, 3, 5)
-    assert moved.interactions.get().occurred_on == datetime.date(2026, 3, 5)
-    assert Event.objects.count() == 15
+    moved = people["Marcus"].interactions.get(note__startswith="Jordan / Marcus 1:1 (Thursday)")
+    assert moved.occurred_on == datetime.date(2026, 3, 5)
+    assert people["Marcus"].interactions.filter(note__startswith="Jordan / Marcus").count() == 12
 
 
 def test_contacts_of_another_user_are_never_matched(owner, other_user):
@@ -192,6 +195,173 @@ def test_contacts_of_another_user_are_never_matched(owner, other_user):
     assert _database() == (0, 0)
     assert not theirs.interactions.exists()
     assert summary.counts["events with no attendee in your contacts"]["skipped"] == 16
+
+
+def test_a_meeting_imported_as_an_event_before_is_a_one_to_one_again(owner, people):
+    ics_import(owner, MEETINGS, **Q1)
+    # What importing this calendar gave before a 1:1 stopped being an Event.
+    for interaction in people["Marcus"].interactions.filter(event=None):
+        key = interaction.external_id.removeprefix("ics:").rpartition("#c")[0]
+        interaction.event = Event.objects.create(
+            owner=owner,
+            name="1 person met",
+            date=interaction.occurred_on,
+            source="ics",
+            external_id=key,
+        )
+        interaction.save()
+
+    summary = ics_import(owner, MEETINGS, **Q1)
+
+    assert summary.counts["interactions"] == {"updated": 12, "unchanged": 6}
+    assert not Event.objects.filter(name="1 person met").exists()
+    assert Event.objects.count() == 2
+
+
+def test_an_event_the_owner_added_someone_to_is_kept(owner, people):
+    ics_import(owner, MEETINGS, **Q1)
+    zoe = people["Zoë"].interactions.get()
+    coffee = Event.objects.create(
+        owner=owner,
+        name="Coffee",
+        date=zoe.occurred_on,
+        source="ics",
+        external_id=zoe.external_id.removeprefix("ics:").rpartition("#c")[0],
+    )
+    Interaction.objects.create(
+        owner=owner, contact=people["Sam"], event=coffee, occurred_on=zoe.occurred_on
+    )
+
+    ics_import(owner, MEETINGS, **Q1)
+
+    assert Event.objects.filter(pk=coffee.pk).exists()
+
+
+ONE_MEETING = """\
+BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:{uid}
+DTSTART:20260310T090000Z
+DTEND:20260310T100000Z
+SUMMARY:Catch-up
+ATTENDEE:mailto:zoe.angstrom@example.com
+{extra}
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "kind"),
+    [
+        ("LOCATION:https://teams.microsoft.com/l/meetup-join/19%3ameeting", "video"),
+        ("DESCRIPTION:Join Zoom Meeting\\nhttps://us02web.zoom.us/j/8512345678", "video"),
+        ("X-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij", "video"),
+        ("CONFERENCE;VALUE=URI;FEATURE=VIDEO:https://video.example.com/room/7", "video"),
+        ("X-MICROSOFT-SKYPETEAMSMEETINGURL:https://teams.microsoft.com/l/meetup-join/x", "video"),
+        ("CONFERENCE;VALUE=URI;FEATURE=PHONE:tel:+4722000000", "call"),
+        ("LOCATION:Kaffebrenneriet\\, Torggata 1\\, Oslo", "in_person"),
+        ("LOCATION:", "call"),
+    ],
+)
+def test_the_kind_of_a_one_to_one_comes_from_the_meeting(owner, people, tmp_path, extra, kind):
+    path = tmp_path / "one.ics"
+    path.write_text(ONE_MEETING.format(uid="catch-up", extra=extra), encoding="utf-8")
+
+    ics_import(owner, path, **Q1)
+
+    assert people["Zoë"].interactions.get().kind == kind
+    assert not Event.objects.exists()
+
+
+HOSTILE = FIXTURES / "contacts" / "daily-standups-since-1990.ics"
+
+
+def test_a_small_calendar_of_daily_standups_since_1990_is_refused_before_expanding(owner, people):
+    # 4.5 KB: 23 series, four times a day since 1990. It used to take 51 s and 3 GB.
+    ContactFactory(owner=owner, full_name="Ann", email="ann@example.org")
+
+    with pytest.raises(ImportFileError, match="more repeating events than Kith expands at once"):
+        ics_import(owner, HOSTILE, since=datetime.date(1990, 1, 1))
+
+    assert _database() == (0, 0)
+
+
+def test_a_few_daily_standups_since_1990_are_cut_at_the_limit_of_each_series(
+    owner, people, tmp_path
+):
+    ann = ContactFactory(owner=owner, full_name="Ann", email="ann@example.org")
+    data = HOSTILE.read_bytes()
+    two = tmp_path / "two.ics"
+    two.write_bytes(data[: data.index(b"BEGIN:VEVENT\r\nUID:standup-2@")] + b"END:VCALENDAR\r\n")
+
+    summary = ics_import(owner, two, since=datetime.date(1990, 1, 1))
+
+    assert ann.interactions.count() == 2 * 600
+    assert not Event.objects.exists()
+    assert [skip["reason"] for skip in summary.skipped] == [
+        f"“Standup {n}” repeats more than 600 times in the window; only the first 600 are imported."
+        for n in (0, 1)
+    ]
+
+
+def test_the_meetings_of_a_whole_file_are_limited_while_expanding(owner, people, monkeypatch):
+    monkeypatch.setattr("portability.ics.MAX_OCCURRENCES", 10)
+
+    with pytest.raises(ImportFileError, match="more than 10 meetings in this window"):
+        ics_import(owner, MEETINGS, **Q1)
+
+    assert _database() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31",  # never: dateutil would walk to the year 9999
+        "FREQ=DAILY;INTERVAL=7;BYDAY=WE",  # every seventh day is always a Tuesday
+        "FREQ=MONTHLY;BYDAY=1MO;BYSETPOS=2",
+        "FREQ=WEEKLY;BYYEARDAY=200",
+        "FREQ=DAILY;BYMONTH=13",
+    ],
+)
+def test_a_rule_that_may_never_come_round_is_left_out(owner, people, tmp_path, rule):
+    path = tmp_path / "odd.ics"
+    path.write_text(
+        ONE_MEETING.format(uid="odd", extra=f"RRULE:{rule}").replace("20260310", "19900102"),
+        encoding="utf-8",
+    )
+
+    summary = ics_import(owner, path, **Q1)
+
+    assert _database() == (0, 0)
+    assert summary.skipped[0]["reason"] == (
+        "“Catch-up” repeats by a rule calendar apps do not write; it was left out."
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE",
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",  # the last weekday of the month
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYMONTHDAY=10",
+        "FREQ=YEARLY;BYMONTH=3;BYDAY=2TU",
+        "FREQ=DAILY;INTERVAL=3;COUNT=1000",
+    ],
+)
+def test_the_rules_calendar_apps_write_are_expanded(owner, people, tmp_path, rule):
+    path = tmp_path / "usual.ics"
+    path.write_text(
+        ONE_MEETING.format(uid="usual", extra=f"RRULE:{rule}").replace("20260310", "20250102"),
+        encoding="utf-8",
+    )
+
+    summary = ics_import(owner, path, **Q1)
+
+    assert people["Zoë"].interactions.exists()
+    assert summary.skipped == []
 
 
 def test_the_owner_is_not_an_attendee_even_as_a_contact(owner, people):
@@ -253,13 +423,13 @@ def test_outlook_windows_time_zones_give_the_local_date(owner, people, tmp_path)
     ics_import(owner, outlook, **Q1)
 
     # 00:30 in Berlin and 07:30 in Shanghai are both still the previous day in UTC.
-    drinks = Event.objects.get(owner=owner, name="Late drinks after the summit")
-    assert drinks.date == datetime.date(2026, 3, 10)
-    assert _met(drinks) == {"Zoë"}
-    assert drinks.interactions.get().kind == Interaction.Kind.CALL  # a room, not a place
-    breakfast = Event.objects.get(owner=owner, name="Breakfast in Shanghai")
-    assert breakfast.date == datetime.date(2026, 3, 11)
-    assert breakfast.interactions.get().kind == Interaction.Kind.IN_PERSON
+    drinks = people["Zoë"].interactions.get()
+    assert drinks.note == "Late drinks after the summit"
+    assert drinks.occurred_on == datetime.date(2026, 3, 10)
+    assert drinks.kind == Interaction.Kind.CALL  # a booked room, not a place
+    breakfast = people["Priya"].interactions.get()
+    assert breakfast.occurred_on == datetime.date(2026, 3, 11)
+    assert breakfast.kind == Interaction.Kind.IN_PERSON
 
 
 def test_meetings_that_have_not_happened_yet_are_not_imported(owner, people, tmp_path):
@@ -274,7 +444,9 @@ def test_meetings_that_have_not_happened_yet_are_not_imported(owner, people, tmp
 
     summary = ics_import(owner, calendar, until=today + datetime.timedelta(days=30))
 
-    assert list(Event.objects.values_list("name", flat=True)) == ["Late drinks after the summit"]
+    assert list(Interaction.objects.values_list("note", flat=True)) == [
+        "Late drinks after the summit"
+    ]
     assert summary.counts["events outside the window"]["skipped"] == 1
 
 
@@ -325,19 +497,20 @@ def test_a_malformed_event_is_listed_and_the_rest_is_imported(owner, people, tmp
         }
     ]
     assert not people["Zoë"].interactions.exists()
-    assert summary.counts["events"]["created"] == 14
+    assert summary.counts["interactions"]["created"] == 17
 
 
 def test_an_import_takes_a_fixed_number_of_queries(owner, people, django_assert_num_queries):
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1 the owner's contacts
         # 2 savepoint
         # 3 the events already imported
         # 4 insert the new events
         # 5 the interactions already imported
         # 6 insert the new interactions
-        # 7 refresh the contacts' interaction figures
-        # 8 release savepoint
+        # 7 events earlier imports made for what are now 1:1s (none)
+        # 8 refresh the contacts' interaction figures
+        # 9 release savepoint
         ics_import(owner, MEETINGS, **Q1)
 
 
@@ -356,7 +529,7 @@ def test_the_command_prints_the_summary(owner, people):
         stdout=out,
     )
 
-    assert "events: 15 created" in out.getvalue()
+    assert "events: 2 created" in out.getvalue()
     assert "interactions: 18 created" in out.getvalue()
 
 
