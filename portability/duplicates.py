@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.formats import date_format
 from rapidfuzz import fuzz, process
 
 from interactions.models import FollowUp, Interaction
@@ -43,6 +44,22 @@ FILLED_FIELDS = (
 )
 # Contact details that cannot be kept twice: when both differ, the other's go into the notes.
 KEPT_IN_NOTES = (("email", "email"), ("phone", "phone"), ("linkedin_url", "LinkedIn"))
+# What the owner picks, field by field, when both records have a different value.
+CHOSEN_FIELDS = (
+    "full_name",
+    "company",
+    "title",
+    "stands_for",
+    "email",
+    "phone",
+    "linkedin_url",
+    "location",
+    "how_we_met",
+    "linkedin_status",
+    "connected_on",
+    "closeness",
+)
+PICK_PREFIX = "pick_"
 LINKEDIN_STRENGTH = {
     Contact.LinkedInStatus.NOT_CONNECTED: 0,
     Contact.LinkedInStatus.REMOVED: 1,
@@ -51,11 +68,74 @@ LINKEDIN_STRENGTH = {
 }
 
 
+@dataclass(frozen=True)
+class FieldComparison:
+    """One line of the side-by-side view: a field's value on each record."""
+
+    name: str
+    label: str
+    first: str
+    second: str
+    second_suggested: bool = False  # which value the form offers first
+
+    @property
+    def differs(self) -> bool:
+        return self.first != self.second
+
+    @property
+    def is_choice(self) -> bool:
+        """Both have a different value, so the owner picks one; a blank is simply filled."""
+        return self.name in CHOSEN_FIELDS and self.differs and bool(self.first and self.second)
+
+
 @dataclass
 class DuplicatePair:
     first: Contact
     second: Contact
     reason: str
+
+    def comparisons(self) -> list[FieldComparison]:
+        """Every field shown side by side, then where each came from and what was logged."""
+        rows = [
+            FieldComparison(
+                name,
+                Contact._meta.get_field(name).verbose_name.capitalize(),
+                _shown(self.first, name),
+                _shown(self.second, name),
+                second_suggested=name == "linkedin_status"
+                and LINKEDIN_STRENGTH[self.second.linkedin_status]
+                > LINKEDIN_STRENGTH[self.first.linkedin_status],
+            )
+            for name in CHOSEN_FIELDS
+        ]
+        for name, label in (
+            ("source", "Came from"),
+            ("interaction_count", "Interactions"),
+            ("last_interaction_on", "Last interaction"),
+        ):
+            rows.append(
+                FieldComparison(name, label, _shown(self.first, name), _shown(self.second, name))
+            )
+        return rows
+
+
+def _shown(contact: Contact, name: str) -> str:
+    value = getattr(contact, name)
+    if value in ("", None):
+        return ""
+    if hasattr(contact, f"get_{name}_display"):
+        return str(getattr(contact, f"get_{name}_display")())
+    if hasattr(value, "isoformat"):
+        return date_format(value, "j M Y")
+    return str(value)
+
+
+def fields_picked_from_other(data) -> set[str] | None:
+    """The fields whose value the owner chose from the merged-away record (form data with
+    pick_<field>=other), or None when the form offered no choice; anything else is ignored."""
+    if not any(key.startswith(PICK_PREFIX) for key in data):
+        return None
+    return {name for name in CHOSEN_FIELDS if data.get(f"{PICK_PREFIX}{name}") == "other"}
 
 
 @dataclass(slots=True)
@@ -182,12 +262,16 @@ def _name_reason(first: _Row, second: _Row, score: float) -> str:
     return reason
 
 
-def contacts_merge(owner, keep: Contact, other: Contact) -> Contact:
+def contacts_merge(
+    owner, keep: Contact, other: Contact, take_from_other: set[str] | None = None
+) -> Contact:
     """Merge other into keep and delete other; returns keep as saved.
 
-    Every interaction, follow-up, invitation and tag of other moves to keep; keep's blank
-    fields are filled from other; notes are joined. Raises ValueError, changing nothing, unless
-    both are the owner's and differ.
+    Every interaction, follow-up, invitation and tag of other moves to keep. The fields named in
+    take_from_other get other's value (None: nobody chose, and the stronger LinkedIn status
+    wins); keep's blank fields are filled from other; notes are joined, and a contact detail
+    that cannot be kept twice goes into them. Raises ValueError, changing nothing, unless both
+    are the owner's and differ.
     """
     if keep.pk == other.pk:
         raise ValueError("A contact cannot be merged with itself.")
@@ -205,7 +289,12 @@ def contacts_merge(owner, keep: Contact, other: Contact) -> Contact:
         FollowUp.objects.filter(contact=other).update(contact=keep)
         Invitation.objects.filter(contact=other).update(contact=keep)
         keep.tags.add(*other.tags.all())
-        _fields_merge(keep, other)
+        for name in (take_from_other or set()) & set(CHOSEN_FIELDS):
+            # Swapped, so that the value left behind is the one noted as "also had".
+            kept, taken = getattr(keep, name), getattr(other, name)
+            setattr(keep, name, taken)
+            setattr(other, name, kept)
+        _fields_merge(keep, other, status_chosen=take_from_other is not None)
         # The profile address is unique per owner and the photo file now belongs to keep.
         Contact.objects.filter(pk=other.pk).update(linkedin_url="", photo="")
         keep.save()
@@ -240,7 +329,7 @@ def _interactions_move(keep: Contact, other: Contact) -> None:
     external_ids_move(moved, other.pk, keep.pk)
 
 
-def _fields_merge(keep: Contact, other: Contact) -> None:
+def _fields_merge(keep: Contact, other: Contact, *, status_chosen: bool = False) -> None:
     differing = [
         f"{label} {getattr(other, field)}"
         for field, label in KEPT_IN_NOTES
@@ -257,6 +346,9 @@ def _fields_merge(keep: Contact, other: Contact) -> None:
     if differing:
         notes.append(f"Also had, as “{other.full_name}”: {', '.join(differing)}")
     keep.notes = "\n\n".join(filter(None, notes))
-    if LINKEDIN_STRENGTH[other.linkedin_status] > LINKEDIN_STRENGTH[keep.linkedin_status]:
+    if (
+        not status_chosen
+        and LINKEDIN_STRENGTH[other.linkedin_status] > LINKEDIN_STRENGTH[keep.linkedin_status]
+    ):
         keep.linkedin_status = other.linkedin_status
     keep.is_archived = keep.is_archived and other.is_archived

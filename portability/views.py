@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError
 from interactions.forms import parse_id
 from network.htmx import template_for
 from network.models import Contact
-from portability.duplicates import contacts_merge, duplicate_pairs
+from portability.duplicates import contacts_merge, duplicate_pairs, fields_picked_from_other
 from portability.forms import ImportForm
 from portability.full_export import contacts_csv, data_export_chunks
 from portability.importing import MAX_UPLOAD_BYTES
@@ -136,13 +136,14 @@ def duplicates_merge(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("portability:duplicates")
-    name = other.full_name
-    contacts_merge(request.user, keep, other)
+    names = f"{keep.full_name} and {other.full_name}"
+    merged = contacts_merge(request.user, keep, other, fields_picked_from_other(request.POST))
     messages.success(
         request,
-        f"Merged {name} into {keep.full_name}: every interaction, invitation and tag is kept.",
+        f"{names} are now one person, {merged.full_name}: every interaction, invitation and "
+        "tag is kept.",
     )
-    return redirect(keep)
+    return redirect(merged)
 
 
 @login_required

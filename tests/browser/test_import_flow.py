@@ -55,7 +55,7 @@ def test_merge_a_duplicate_from_the_duplicates_page(page_at, browser_user):
     log_in(page, "browser")
     page.goto("/duplicates/")
     expect(page.get_by_text("Same email: ana@example.org")).to_be_visible()
-    page.get_by_role("button", name="Keep Ana Lima", exact=True).click()
+    page.get_by_role("button", name="Merge into one person").click()
 
     expect(page.get_by_role("heading", name="Ana Lima")).to_be_visible()
     expect(page.get_by_text("Coffee in Lisbon")).to_be_visible()

@@ -5,9 +5,11 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from interactions.models import FollowUp, Interaction
+from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, Tag
 from portability.duplicates import contacts_merge, duplicate_pairs
@@ -349,3 +351,97 @@ def test_a_contact_is_not_merged_with_itself_or_with_another_users(owner, other_
         contacts_merge(other_user, contact, theirs)
 
     assert (_everything(owner), _everything(other_user)) == before
+
+
+# The duplicates page
+
+
+def test_the_page_shows_both_records_side_by_side_with_what_differs_highlighted(
+    owner_client, owner
+):
+    first = ContactFactory(
+        owner=owner, full_name="Nora Solberg", company="Equinor", email="nora@example.org"
+    )
+    second = ContactFactory(
+        owner=owner,
+        full_name="Nora Solberg",
+        company="Statkraft",
+        email="",
+        source=Contact.Source.LINKEDIN,
+    )
+    InteractionFactory(owner=owner, contact=second, occurred_on=datetime.date(2026, 3, 12))
+    InteractionFactory(owner=owner, contact=second, occurred_on=datetime.date(2026, 2, 1))
+    contacts_refresh_interaction_stats([first.pk, second.pk])
+
+    response = owner_client.get(reverse("portability:duplicates"))
+    page = response.content.decode()
+    [pair] = response.context["pairs"]
+    rows = {row.name: row for row in pair.comparisons()}
+
+    assert (rows["company"].first, rows["company"].second) == ("Equinor", "Statkraft")
+    assert rows["company"].differs and rows["company"].is_choice
+    assert rows["email"].differs and not rows["email"].is_choice  # a blank is simply filled
+    assert not rows["full_name"].differs
+    assert (rows["source"].first, rows["source"].second) == ("Added by hand", "LinkedIn import")
+    assert (rows["interaction_count"].first, rows["interaction_count"].second) == ("0", "2")
+    assert rows["last_interaction_on"].second == "12 Mar 2026"
+    assert page.count('class="field-differs"') == 5  # company, email, source, count, last
+    assert 'name="pick_company" value="other"' in page
+    assert "Keep Nora Solberg" not in page
+    assert "style=" not in page
+
+
+def test_the_owner_picks_field_by_field_which_value_is_kept(owner_client, owner):
+    first = ContactFactory(
+        owner=owner,
+        full_name="Jon Smith",
+        company="Acme",
+        title="CTO",
+        email="jon@work.example",
+        linkedin_status=Contact.LinkedInStatus.CONNECTED,
+    )
+    second = ContactFactory(
+        owner=owner,
+        full_name="John Smith",
+        company="Globex",
+        title="Engineer",
+        email="john@home.example",
+        linkedin_status=Contact.LinkedInStatus.INVITED,
+    )
+    response = owner_client.post(
+        reverse("portability:duplicates-merge"),
+        {
+            "keep": first.pk,
+            "other": second.pk,
+            "pick_full_name": "other",
+            "pick_company": "other",
+            "pick_title": "keep",
+            "pick_email": "other",
+            "pick_linkedin_status": "other",
+            "pick_notes": "other",
+        },
+        follow=True,
+    )
+
+    merged = Contact.objects.get(owner=owner)
+    assert merged.pk == first.pk
+    assert (merged.full_name, merged.company, merged.title) == ("John Smith", "Globex", "CTO")
+    assert merged.email == "john@home.example"
+    assert merged.linkedin_status == Contact.LinkedInStatus.INVITED
+    assert merged.notes == "Also had, as “Jon Smith”: email jon@work.example"
+    assert "Jon Smith and John Smith are now one person, John Smith" in response.content.decode()
+
+
+def test_the_stronger_linkedin_status_wins_only_when_the_owner_did_not_choose(owner):
+    first = ContactFactory(
+        owner=owner, full_name="Jon Smith", linkedin_status=Contact.LinkedInStatus.INVITED
+    )
+    second = ContactFactory(
+        owner=owner, full_name="John Smith", linkedin_status=Contact.LinkedInStatus.CONNECTED
+    )
+    merged = contacts_merge(owner, first, second, take_from_other=set())
+    assert (merged.full_name, merged.linkedin_status) == ("Jon Smith", "invited")
+    third = ContactFactory(
+        owner=owner, full_name="J. Smith", linkedin_status=Contact.LinkedInStatus.CONNECTED
+    )
+    assert contacts_merge(owner, merged, third).linkedin_status == "connected"
