@@ -160,15 +160,38 @@ def clean_text(value: str | None, max_length: int) -> str:
     return " ".join((value or "").replace("\x00", "").split())[:max_length]
 
 
+@dataclass
+class _Known:
+    """What identifies a contact the matcher knows, normalised for comparing."""
+
+    name: str
+    company: str
+    email: str
+    url: str
+
+
 class ContactMatcher:
-    """Finds the owner's contact for a person: by LinkedIn profile, then email, then exact
-    normalised name (with company when known). Loads the owner's contacts once."""
+    """Finds the owner's contact for a person by Kith's identity rules, in order:
+
+    1. the same LinkedIn profile address is the same person;
+    2. a different profile address is a different person, always, whatever the name;
+    3. the same email (any case) is the same person, unless the profile addresses differ;
+    4. the same name (and company, when both have one) is the same person only when exactly one
+       contact has it and nothing conflicts (no other profile address, no other email).
+
+    Anything less certain is no match: the importer then creates the person, and the duplicates
+    page offers the pair, because merging two people loses data and two records do not.
+    Loads the owner's contacts once; people created during the import are remembered under the
+    key the caller chooses (a negative number until they are saved), so later rows of the same
+    file are matched against them by the same rules.
+    """
 
     def __init__(self, owner) -> None:
         self.owner = owner
+        self.people: dict[int, _Known] = {}
         self.by_url: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
-        self.by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.by_name: dict[str, list[int]] = defaultdict(list)
         rows = Contact.objects.owned_by(owner).values_list(
             "pk", "full_name", "company", "email", "linkedin_url"
         )
@@ -178,28 +201,67 @@ class ContactMatcher:
     def remember(
         self, pk: int, name: str, company: str = "", email: str = "", url: str = ""
     ) -> None:
-        if url:
+        """Know one more contact (or what changed about one already known)."""
+        known = self.people.get(pk)
+        if known is None:
+            known = self.people[pk] = _Known(normalize_name(name), "", "", "")
+            self.by_name[known.name].append(pk)
+        self.learn(pk, company=company, email=email, url=url)
+
+    def learn(self, pk: int, *, company: str = "", email: str = "", url: str = "") -> None:
+        """What an import fills in on a known contact: a profile address or an email where it
+        had none, and a newer company."""
+        known = self.people[pk]
+        if company:
+            known.company = normalize_name(company)
+        if email and not known.email:
+            known.email = email.lower()
+            self.by_email.setdefault(known.email, pk)
+        if url and not known.url:
+            known.url = url
             self.by_url.setdefault(url, pk)
-        if email:
-            self.by_email.setdefault(email.lower(), pk)
-        self.by_name[normalize_name(name)].append((pk, normalize_name(company)))
+
+    def rekey(self, old: int, new: int) -> None:
+        """A person remembered under a temporary key has been saved as contact `new`."""
+        known = self.people.pop(old)
+        self.people[new] = known
+        self.by_name[known.name] = [new if pk == old else pk for pk in self.by_name[known.name]]
+        for index in (self.by_url, self.by_email):
+            for value in (known.url, known.email):
+                if index.get(value) == old:
+                    index[value] = new
 
     def match(
         self, *, url: str = "", email: str = "", name: str = "", company: str = ""
     ) -> int | None:
+        """The key of the contact this person is, or None when no contact certainly is."""
+        email = email.lower()
         if url and url in self.by_url:
             return self.by_url[url]
-        if email and email.lower() in self.by_email:
-            return self.by_email[email.lower()]
-        candidates = self.by_name.get(normalize_name(name), []) if name else []
-        if company:
-            same_company = [
-                pk for pk, their_company in candidates if their_company == normalize_name(company)
-            ]
-            if len(same_company) == 1:
-                return same_company[0]
-            candidates = [(pk, c) for pk, c in candidates if not c]
-        return candidates[0][0] if len(candidates) == 1 else None
+        pk = self.by_email.get(email) if email else None
+        if pk is not None and not self._other_url(pk, url):
+            return pk
+        if not name:
+            return None
+        company = normalize_name(company)
+        candidates = [
+            pk
+            for pk in self.by_name.get(normalize_name(name), ())
+            if not (company and self.people[pk].company and self.people[pk].company != company)
+        ]
+        if len(candidates) != 1:
+            return None
+        pk = candidates[0]
+        other_email = email and self.people[pk].email and self.people[pk].email != email
+        return None if self._other_url(pk, url) or other_email else pk
+
+    def namesakes(self, name: str) -> int:
+        """How many known contacts have this name: more than one is why a name did not match."""
+        return len(self.by_name.get(normalize_name(name), ())) if name else 0
+
+    def _other_url(self, pk: int, url: str) -> bool:
+        known = self.people.get(pk)
+        return bool(url and known and known.url and known.url != url)
 
 
 def linkedin_url_or_blank(value: str | None) -> str:

@@ -8,6 +8,7 @@ so that importing the same or a newer export never duplicates anything.
 
 import csv
 import datetime
+import html
 import itertools
 import zipfile
 import zoneinfo
@@ -52,11 +53,15 @@ Opener = Callable[[], BinaryIO]
 CONNECTIONS = "Connections.csv"
 INVITATIONS = "Invitations.csv"
 MESSAGES = "messages.csv"
-# What identifies each file's header row, and the columns it must have.
+# What identifies each file's header row: the columns it must have, in one of its shapes.
 REQUIRED = {
-    CONNECTIONS: ("first name", "last name", "connected on"),
-    INVITATIONS: ("from", "to", "sent at", "direction"),
-    MESSAGES: ("conversation id", "from", "to", "date", "folder"),
+    CONNECTIONS: (("first name", "last name", "connected on"),),
+    INVITATIONS: (("from", "to", "sent at", "direction"),),
+    MESSAGES: (
+        ("conversation id", "from", "to", "date", "folder"),
+        # 2018 to early 2020: no conversation id and no profile addresses, but a direction.
+        ("from", "to", "date", "direction", "folder"),
+    ),
 }
 CONNECTION_DATE_FORMATS = (
     "%d %b %Y",
@@ -77,7 +82,9 @@ MESSAGE_DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S UTC",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S",
     "%m/%d/%y, %I:%M %p",
+    "%m/%d/%Y, %I:%M %p",
 )
 HIDDEN_MEMBER = "linkedin member"
 
@@ -91,6 +98,8 @@ class _Context:
     owner_urls: set[str] = field(default_factory=set)
     owner_names: set[str] = field(default_factory=set)
     touched: set[int] = field(default_factory=set)
+    # The matcher knows a person read from the file by a negative key until they are saved.
+    next_key: int = -1
 
 
 def linkedin_import(
@@ -209,17 +218,17 @@ def _rows(
     """
     # strict: a quoted field still open at the end of the file means it was cut short.
     reader = csv.reader(text_lines(opener, name, encoding), strict=True)
-    required = REQUIRED[kind]
+    shapes = REQUIRED[kind]
     try:
         for _ in range(HEADER_SEARCH_ROWS):
             header = [cell.strip().lower() for cell in next(reader)]
-            if all(column in header for column in required):
+            if any(all(column in header for column in shape) for shape in shapes):
                 break
         else:
             raise StopIteration
     except StopIteration:
         raise ImportFileError(
-            f"{name}: no header row with {', '.join(c.title() for c in required)} in its first "
+            f"{name}: no header row with {', '.join(c.title() for c in shapes[0])} in its first "
             f"{HEADER_SEARCH_ROWS} lines; is this LinkedIn's {kind}?"
         ) from None
     except csv.Error as error:
@@ -298,33 +307,50 @@ def _connection(context: _Context, name: str, line: int, row: dict[str, str]) ->
 
 
 def _save_connections(context: _Context, people: list[dict]) -> None:
+    """Match each row in order, so that a row meets the rows read before it as well as the
+    contacts saved before the import; then save the batch in bulk."""
+    matcher = context.matcher
     for person in people:
-        person["pk"] = context.matcher.match(
+        key = matcher.match(
             url=person["linkedin_url"],
             email=person["email"],
             name=person["full_name"],
             company=person["company"],
         )
-    existing = Contact.objects.owned_by(context.owner).in_bulk([p["pk"] for p in people if p["pk"]])
-    created: dict[str, Contact] = {}  # the same person twice in one batch is created once
+        if key is None:
+            key, context.next_key = context.next_key, context.next_key - 1
+            matcher.remember(
+                key,
+                person["full_name"],
+                person["company"],
+                person["email"],
+                person["linkedin_url"],
+            )
+        else:
+            matcher.learn(
+                key, company=person["company"], email=person["email"], url=person["linkedin_url"]
+            )
+        person["key"] = key
+    existing = Contact.objects.owned_by(context.owner).in_bulk(
+        [p["key"] for p in people if p["key"] > 0]
+    )
+    created: dict[int, Contact] = {}
     changed: dict[int, Contact] = {}
     for person in people:
-        key = person["linkedin_url"] or normalize_name(person["full_name"])
-        contact = existing.get(person["pk"]) or created.get(key)
+        key = person["key"]
+        contact = existing.get(key) or created.get(key)
         if contact is None:
             created[key] = Contact(
                 owner=context.owner, linkedin_status=Contact.LinkedInStatus.CONNECTED
             )
             _update_connection(created[key], person, full_name=person["full_name"])
-        elif _update_connection(contact, person) and contact.pk:
-            changed[contact.pk] = contact
-        elif contact.pk and contact.pk not in changed:
+        elif _update_connection(contact, person) and key > 0:
+            changed[key] = contact
+        elif key > 0 and key not in changed:
             context.summary.count("contacts", "unchanged")
-    new = Contact.objects.bulk_create(created.values(), batch_size=BATCH)
-    for contact in new:
-        context.matcher.remember(
-            contact.pk, contact.full_name, contact.company, contact.email, contact.linkedin_url
-        )
+    Contact.objects.bulk_create(created.values(), batch_size=BATCH)
+    for key, contact in created.items():
+        matcher.rekey(key, contact.pk)
     now = timezone.now()
     for contact in changed.values():
         contact.updated_at = now
@@ -338,7 +364,7 @@ def _save_connections(context: _Context, people: list[dict]) -> None:
         "updated_at",
     ]
     Contact.objects.bulk_update(changed.values(), fields, batch_size=BATCH)
-    context.summary.count("contacts", "created", len(new))
+    context.summary.count("contacts", "created", len(created))
     context.summary.count("contacts", "updated", len(changed))
 
 
@@ -476,17 +502,20 @@ class _Talk:
 
 
 def _import_messages(context: _Context, opener: Opener, name: str) -> None:
-    if not context.owner_urls and not context.owner_names:
+    if not context.owner_names:
         _recognise_owner(context, opener, name)
     settings = OwnerSettings.objects.filter(owner=context.owner).first()
     local = zoneinfo.ZoneInfo(settings.timezone if settings else "UTC")
     talks: dict[tuple[str, datetime.date, int], _Talk] = {}
     conversation = None
     for done, (line, row) in enumerate(_rows(opener, name, MESSAGES), start=1):
-        if row.get("conversation id") != conversation and len(talks) >= BATCH:
+        # Saved a conversation at a time; the older exports have none, so theirs are kept
+        # whole (one small entry per person and day) and saved at the end.
+        current = row.get("conversation id", "")
+        if current != conversation and len(talks) >= BATCH:
             _save_talks(context, talks)
             talks = {}
-        conversation = row.get("conversation id", "")
+        conversation = current
         _message(context, name, line, row, local, talks)
         if context.progress and done % BATCH == 0:
             context.progress("messages", done)
@@ -494,17 +523,47 @@ def _import_messages(context: _Context, opener: Opener, name: str) -> None:
 
 
 def _recognise_owner(context: _Context, opener: Opener, name: str) -> None:
-    """Without an invitation to tell, the owner is whoever sent the most messages."""
-    urls, names = Counter(), Counter()
+    """Who the owner is in this file. Exports with a direction say it: the owner is whoever
+    wrote the OUTGOING messages (or, with none, received the INCOMING ones). Otherwise, without
+    an invitation to tell, the owner is whoever sent the most messages."""
+    urls, senders, outgoing, incoming = Counter(), Counter(), set(), Counter()
     for _, row in _rows(opener, name, MESSAGES):
+        sender = normalize_name(_person_name(row.get("from")))
+        direction = (row.get("direction") or "").strip().upper()
+        if direction == "OUTGOING" and sender:
+            outgoing.add(sender)
+        elif direction == "INCOMING":
+            incoming.update(normalize_name(_person_name(n)) for n in _names(row.get("to")))
         if url := linkedin_url_or_blank(row.get("sender profile url")):
             urls[url] += 1
-        elif sender := clean_text(row.get("from"), 200):
-            names[normalize_name(sender)] += 1
-    if urls:
-        context.owner_urls.add(urls.most_common(1)[0][0])
-    elif names:
-        context.owner_names.add(names.most_common(1)[0][0])
+        elif sender:
+            senders[sender] += 1
+    matcher = context.matcher
+    if urls and not context.owner_urls:
+        context.owner_urls.add(_likeliest(urls, lambda url: matcher.match(url=url) is None))
+    if outgoing:
+        context.owner_names.update(outgoing)
+    elif incoming:
+        context.owner_names.add(_likeliest(incoming, lambda n: not matcher.namesakes(n)))
+    elif senders and not urls:
+        context.owner_names.add(_likeliest(senders, lambda n: not matcher.namesakes(n)))
+
+
+def _likeliest(counts: Counter, is_stranger: Callable[[str], bool]) -> str:
+    """The most frequent of counts, preferring one who is not a contact: in a file with a
+    single conversation both people write as often, and only the other one is in the network."""
+    ranked = counts.most_common()
+    top = ranked[0][1]
+    return next((value for value, n in ranked if n == top and is_stranger(value)), ranked[0][0])
+
+
+def _person_name(value: str | None) -> str:
+    """A name as the older exports write it, HTML entities and all (“O&#39;Connor”)."""
+    return clean_text(html.unescape(value or ""), 200)
+
+
+def _names(value: str | None) -> list[str]:
+    return [n for n in (value or "").split(",") if n.strip()]
 
 
 def _is_owner(context: _Context, person_name: str, url: str) -> bool:
@@ -515,7 +574,8 @@ def _is_owner(context: _Context, person_name: str, url: str) -> bool:
 
 def _message(context, name: str, line: int, row: dict[str, str], local, talks: dict) -> None:
     folder = row.get("folder", "").strip().upper()
-    sender_name = clean_text(row.get("from"), 200)
+    direction = (row.get("direction") or "").strip().upper()
+    sender_name = _person_name(row.get("from"))
     sender_url = linkedin_url_or_blank(row.get("sender profile url"))
     if folder in {"DRAFT", "DRAFTS"}:
         context.summary.skip(name, line, "A draft, never sent.")
@@ -533,17 +593,19 @@ def _message(context, name: str, line: int, row: dict[str, str], local, talks: d
         context.summary.skip(name, line, f"“{row.get('date', '')}” in DATE is not a date and time.")
         return
     sent = sent if sent.tzinfo else sent.replace(tzinfo=datetime.UTC)
-    people = _participants(row, sender_name, sender_url)
+    if direction in {"INCOMING", "OUTGOING"}:
+        by_owner = direction == "OUTGOING"
+    else:
+        by_owner = _is_owner(context, sender_name, sender_url)
+    # Whoever wrote an OUTGOING message is the owner, whatever name they went by then.
+    people = _participants(row, *(("", "") if by_owner else (sender_name, sender_url)))
     others = [(n, url) for n, url in people if not _is_owner(context, n, url)]
-    by_owner = _is_owner(context, sender_name, sender_url)
     contacts = [pk for n, url in others if (pk := context.matcher.match(url=url, name=n))]
     if not others:
         context.summary.skip(name, line, "Nobody else is in this conversation.")
         return
     if not contacts:
-        context.summary.skip(
-            name, line, f"{', '.join(n or url for n, url in others)[:100]} is not in your contacts."
-        )
+        context.summary.skip(name, line, _not_found(context, others))
         return
     day = sent.astimezone(local).date()
     conversation = row.get("conversation id", "")[:150]
@@ -554,6 +616,16 @@ def _message(context, name: str, line: int, row: dict[str, str], local, talks: d
             talks[key] = _Talk(contact_id, sent, by_owner, group=len(others) > 1)
 
 
+def _not_found(context: _Context, others: list[tuple[str, str]]) -> str:
+    for person, url in others:
+        if not url and (namesakes := context.matcher.namesakes(person)) > 1:
+            return (
+                f"{namesakes} of your contacts are called {person[:100]}; Kith does not guess "
+                "which one wrote this, and the export does not say."
+            )
+    return f"{', '.join(n or url for n, url in others)[:100]} is not in your contacts."
+
+
 def _participants(row: dict[str, str], sender_name: str, sender_url: str) -> list[tuple[str, str]]:
     """(name, profile url) of everyone in the message, sender first."""
     urls = [linkedin_url_or_blank(u) for u in (row.get("recipient profile urls") or "").split(",")]
@@ -561,9 +633,7 @@ def _participants(row: dict[str, str], sender_name: str, sender_url: str) -> lis
     if urls:
         recipients = [("", url) for url in urls]
     else:
-        recipients = [
-            (clean_text(n, 200), "") for n in (row.get("to") or "").split(",") if n.strip()
-        ]
+        recipients = [(_person_name(n), "") for n in _names(row.get("to"))]
     people = [(sender_name, sender_url), *recipients]
     return [(n, url) for n, url in people if url or (n and n.lower() != HIDDEN_MEMBER)]
 

@@ -337,3 +337,51 @@ def test_the_command_prints_a_summary_and_fails_clearly(owner, fixtures, tmp_pat
         call_command("import_linkedin", "--user", owner.username, str(bad))
     with pytest.raises(CommandError, match="no user"):
         call_command("import_linkedin", "--user", "nobody", str(bad))
+
+
+def _days(owner) -> list[tuple[str, datetime.date, str]]:
+    return sorted(
+        Interaction.objects.filter(owner=owner).values_list(
+            "contact__full_name", "occurred_on", "initiated_by"
+        )
+    )
+
+
+def test_the_2018_messages_file_lands_on_people_by_name_per_day(owner, fixtures):
+    linkedin_import(owner, fixtures / "linkedin" / "Connections.csv")
+    summary = linkedin_import(owner, fixtures / "linkedin" / "messages_2018.csv")
+    assert _days(owner) == [
+        ("José Núñez", datetime.date(2018, 12, 24), "me"),
+        ("Liam O'Connor", datetime.date(2018, 7, 3), "them"),
+        ("Marcus Chen", datetime.date(2018, 7, 2), "them"),
+        ("Marcus Chen", datetime.date(2018, 7, 3), "me"),
+        ("Zoë Ångström", datetime.date(2018, 6, 30), "me"),
+    ]
+    assert summary.skipped[0]["line"] == 8
+    assert summary.skipped[0]["reason"] == "Recruiter Bot is not in your contacts."
+
+
+def test_the_early_2020_messages_file_with_upper_case_columns_and_iso_dates(owner, fixtures):
+    linkedin_import(owner, fixtures / "linkedin" / "Connections.csv")
+    linkedin_import(owner, fixtures / "linkedin" / "messages_2020.csv")
+    assert _days(owner) == [
+        ("Hannah Schmidt", datetime.date(2019, 11, 6), "me"),
+        ("Kwame Mensah", datetime.date(2019, 12, 1), "them"),
+        ("Kwame Mensah", datetime.date(2019, 12, 3), "me"),
+    ]
+
+
+def test_a_2018_export_zip_imports_and_imports_again_unchanged(owner, tmp_path, fixtures):
+    path = _zip(
+        tmp_path,
+        {
+            "Connections.csv": (fixtures / "linkedin" / "Connections.csv").read_bytes(),
+            "Messages.csv": (fixtures / "linkedin" / "messages_2018.csv").read_bytes(),
+        },
+    )
+    linkedin_import(owner, path)
+    before = _state(owner)
+    again = linkedin_import(owner, path)
+    assert _state(owner) == before
+    assert set(again.counts["interactions"]) == {"unchanged"}
+    assert len(before[2]) == 5
