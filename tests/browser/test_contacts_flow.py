@@ -51,3 +51,34 @@ def test_the_form_explains_a_missing_name_without_leaving_the_page(page_at, brow
     assert page.url.endswith("/contacts/")
     assert not Contact.objects.exists()
     assert problems == []
+
+
+def test_adding_someone_already_there_offers_use_them_or_a_different_person(page_at, browser_user):
+    page, problems = page_at
+    ContactFactory(
+        owner=browser_user, full_name="Nora Solberg", company="Equinor", stands_for="Offshore wind"
+    )
+    log_in(page, "browser")
+    page.goto("/contacts/")
+    page.get_by_role("link", name="Add contact").click()
+    form = page.locator("#contact-form-slot form")
+    form.get_by_label("Full name").fill("nora solberg")
+    form.get_by_role("button", name="Add contact").click()
+
+    already = page.get_by_role("alert").filter(has_text="Is this someone you already have?")
+    expect(already).to_be_visible()
+    expect(already.get_by_text("Offshore wind")).to_be_visible()
+    expect(already.get_by_text("Equinor")).to_be_visible()
+    assert_fits_the_screen(page)
+    already.get_by_role("link", name="Use them").click()
+    expect(page.get_by_role("heading", name="Nora Solberg")).to_be_visible()
+    assert Contact.objects.filter(owner=browser_user).count() == 1
+
+    page.goto("/contacts/new/")
+    page.get_by_label("Full name").fill("Nora Solberg")
+    page.get_by_label("Company").fill("Statkraft")
+    page.get_by_role("button", name="Add contact").click()
+    page.get_by_role("button", name="Add as a different person").click()
+    expect(page.get_by_text("Nora Solberg added.")).to_be_visible()
+    assert sorted(Contact.objects.values_list("company", flat=True)) == ["Equinor", "Statkraft"]
+    assert problems == []
