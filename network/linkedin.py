@@ -18,6 +18,13 @@ def normalize_linkedin_url(value: str) -> str:
     value = value.strip()
     if not value:
         return ""
+    # urlsplit silently drops line breaks; refused instead, as no real address has one (and
+    # one in a vCard line would start a card of the sender's choosing).
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ValidationError(
+            "A web address cannot contain line breaks or other control characters.",
+            code="control_character",
+        )
     if "://" not in value:
         value = f"https://{value}"
     try:

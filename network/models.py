@@ -187,12 +187,6 @@ class Contact(models.Model):
         if not self.full_name:
             raise ValidationError({"full_name": "Enter the person's name."})
         self.email = self.email.strip().lower()
-        # A line break in an address would end the vCard line it is written on (and start a
-        # card of the file's choosing); no real address has a control character.
-        if any(ord(character) < 32 or ord(character) == 127 for character in self.linkedin_url):
-            raise ValidationError(
-                {"linkedin_url": "A web address cannot contain line breaks or control characters."}
-            )
         try:
             self.linkedin_url = normalize_linkedin_url(self.linkedin_url)
         except ValidationError as error:

@@ -116,3 +116,24 @@ def test_settings_refuse_an_unknown_time_zone_and_an_empty_policy(owner_client, 
     assert "Select a valid choice. Mars/Olympus is not one of the available choices." in page
     assert "Keep at least one rule of your connection policy" in page
     assert OwnerSettings.objects.get(owner=owner).timezone == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("javascript:alert(document.cookie)", "Enter a LinkedIn profile address"),
+        ("https://www.linkedin.com/in/ada\r\nEND:VCARD\r\nBEGIN:VCARD", "line breaks"),
+        ("http://[::1", "not a web address Kith can read"),
+    ],
+    ids=["javascript", "crlf", "broken-ipv6"],
+)
+def test_the_contact_form_refuses_the_linkedin_addresses_an_import_refuses(
+    owner_client, url, message
+):
+    response = owner_client.post(
+        reverse("network:contact-create"),
+        {"full_name": "Hostile Person", "linkedin_status": "not_connected", "linkedin_url": url},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Contact.objects.exists()

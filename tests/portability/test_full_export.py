@@ -13,13 +13,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from interactions.models import Interaction
 from invitations.models import Invitation
-from network.models import Contact
+from network.models import Contact, OwnerSettings
 from portability.full_export import (
+    CHUNK_CHARS,
     FORMAT_VERSION,
     KINDS,
     LEFT_OUT,
@@ -534,3 +536,218 @@ def test_import_data_refuses_an_account_with_contacts(owner, other_user, tmp_pat
     with pytest.raises(CommandError, match=r"already has contacts\..* Nothing was imported\."):
         call_command("import_data", "--user", "intruder", str(path))
     assert Contact.objects.filter(owner=other_user).count() == 1
+
+
+# Hostile documents: a crafted file is refused whole, at the first value a form would refuse.
+
+
+def _hostile_document(owner) -> dict:
+    _network(owner)
+    return json.loads(json.dumps(_export(owner)))
+
+
+def _assert_nothing_imported(user, media_root) -> None:
+    assert set(_row_counts(user).values()) == {0}
+    assert _photo_files(media_root, user) == []
+    assert not OwnerSettings.objects.filter(owner=user).exclude(timezone="UTC").exists()
+
+
+def test_a_telepathic_interaction_from_the_future_refuses_the_whole_file(
+    owner, other_user, media_root
+):
+    InteractionFactory.create_batch(5, owner=owner, contact__full_name="Someone")
+    document = _hostile_document(owner)
+    document["interactions"][12]["kind"] = "telepathy"
+    document["interactions"][13]["occurred_on"] = "2999-01-01"
+
+    with pytest.raises(ImportFileError) as refused:
+        data_import(other_user, document)
+
+    assert str(refused.value) == (
+        'interactions[12].kind: "telepathy" is not a kind Kith knows '
+        "(in_person, call, video, message, email, group)."
+    )
+    _assert_nothing_imported(other_user, media_root)
+
+
+def _set(path: str, value):
+    """A damage that puts value at path, e.g. "contacts[0].linkedin_url"."""
+    key, rest = path.split("[", 1)
+    index, field = rest.split("].", 1)
+
+    def damage(document: dict) -> None:
+        document[key][int(index)][field] = value
+
+    damage.__name__ = path
+    return damage
+
+
+def _set_setting(name: str, value):
+    def damage(document: dict) -> None:
+        document["settings"][name] = value
+
+    damage.__name__ = f"settings.{name}"
+    return damage
+
+
+def _future(days: int = 1) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+CARD_INJECTION = "https://www.linkedin.com/in/ada\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Injected"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_set("contacts[0].linkedin_url", "javascript:alert(document.cookie)"), "valid URL"),
+        (_set("contacts[0].linkedin_url", CARD_INJECTION), "valid URL"),
+        (_set("contacts[0].linkedin_url", "https://www.linkedin.com/in/a\x0bb"), "valid URL"),
+        (_set("contacts[0].linkedin_url", "http://[::1"), "valid URL"),
+        (_set("contacts[0].linkedin_url", "https://evil.example/in/ada"), "LinkedIn profile"),
+        (_set("invitations[0].profile_url", "javascript:alert(1)"), "valid URL"),
+        (_set("invitations[0].profile_url", CARD_INJECTION), "valid URL"),
+        (_set_setting("timezone", "Mars/Olympus_Mons"), "Choose a time zone from the list"),
+        (_set_setting("policy_window_months", 0), "greater than or equal to 1"),
+        (_set_setting("recall_desired_retention", 5.0), "less than or equal to 0.97"),
+        (_set_setting("policy_min_virtual", 0), None),  # with policy_min_in_person 0 below
+        (_set_setting("review_weekday", 9), "9 is not a review weekday Kith knows"),
+        (_set("import_runs[0].status", "running"), '"running": an import that has not finished'),
+        (_set("import_runs[0].status", "pending"), '"pending": an import that has not finished'),
+        (_set("import_runs[0].kind", "mimikatz"), '"mimikatz" is not a kind Kith knows'),
+        (_set("import_runs[0].summary", "<script>"), "should be an object, not text"),
+        (_set("interactions[0].occurred_on", "2999-01-01"), "This date is in the future"),
+        (_set("interactions[0].initiated_by", "god"), '"god" is not a initiated by Kith knows'),
+        (_set("events[0].date", _future()), "This date is in the future"),
+        (_set("events[0].name", "   "), "Give the event a name."),
+        (_set("contacts[0].connected_on", _future()), "cannot be in the future"),
+        (_set("contacts[0].linkedin_status", "best_friend"), "is not a linkedin status Kith"),
+        (_set("contacts[0].closeness", 9), "9 is not a closeness Kith knows"),
+        (_set("contacts[0].email", "not-an-email"), "Enter a valid email address."),
+        (_set("contacts[0].full_name", "x" * 201), "is longer than 200 characters"),
+        (_set("contacts[0].in_person_count", -1), "greater than or equal to 0"),
+        (_set("contacts[0].tags", [999]), "refers to tag 999, which is not in the file"),
+        (_set("follow_ups[0].interaction", 999), "refers to interaction 999"),
+        (_set("invitations[0].status", "stalking"), '"stalking" is not a status Kith knows'),
+    ],
+    ids=lambda value: getattr(value, "__name__", None) or str(value)[:20],
+)
+def test_each_hostile_value_is_refused_naming_its_path_and_nothing_changes(
+    owner, other_user, media_root, damage, message
+):
+    document = _hostile_document(owner)
+    if damage.__name__ == "settings.policy_min_virtual":
+        document["settings"]["policy_min_in_person"] = 0
+        message = "Keep at least one rule of your connection policy"
+    damage(document)
+
+    with pytest.raises(ImportFileError) as refused:
+        data_import(other_user, document)
+
+    assert str(refused.value).startswith(damage.__name__.split(".")[0])
+    assert damage.__name__ in str(refused.value) or damage.__name__.startswith("settings")
+    assert message in str(refused.value)
+    _assert_nothing_imported(other_user, media_root)
+
+
+def test_the_first_bad_value_in_file_order_is_the_one_named(owner, other_user):
+    document = _hostile_document(owner)
+    document["contacts"][1]["closeness"] = 42
+    document["contacts"][2]["closeness"] = 43
+    document["interactions"][0]["kind"] = "telepathy"
+    with pytest.raises(ImportFileError, match=r"^contacts\[1\]\.closeness: 42 is not"):
+        data_import(other_user, document)
+
+
+def _gif_javascript_polyglot() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10), "red").save(buffer, "GIF")
+    gif = bytearray(buffer.getvalue())
+    gif[6:8] = b"/*"  # the screen width opens a script comment that the tail closes
+    return bytes(gif) + b"*/=1;alert(document.cookie);//"
+
+
+@pytest.mark.parametrize("extension", [".js", ".html", ".gif"])
+def test_an_embedded_gif_that_is_also_javascript_is_stored_and_served_as_a_redrawn_jpeg(
+    owner, other_user, client, media_root, extension
+):
+    document = _hostile_document(owner)
+    document["contacts"][0]["photo"] = {
+        "extension": extension,
+        "base64": base64.b64encode(_gif_javascript_polyglot()).decode(),
+    }
+    data_import(other_user, document)
+
+    contact = Contact.objects.get(owner=other_user, full_name="Ada Lovelace")
+    assert contact.photo.name.endswith(".jpg")
+    client.force_login(other_user)
+    response = client.get(reverse("network:contact-photo", args=[contact.pk]))
+    served = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert served.startswith(b"\xff\xd8") and b"alert" not in served
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"<script>alert(1)</script>", b"GIF89a=1;alert(1)//", b"<svg onload=alert(1)>"],
+    ids=["html", "gif-header-and-script", "svg"],
+)
+def test_an_embedded_photo_that_is_not_an_image_refuses_the_file(
+    owner, other_user, media_root, data
+):
+    document = _hostile_document(owner)
+    document["contacts"][0]["photo"] = {
+        "extension": ".html",
+        "base64": base64.b64encode(data).decode(),
+    }
+    with pytest.raises(ImportFileError, match=r"^contacts\[0\]\.photo: This file is not a photo"):
+        data_import(other_user, document)
+    _assert_nothing_imported(other_user, media_root)
+
+
+def test_a_photo_that_fails_after_others_were_saved_leaves_no_file(owner, other_user, media_root):
+    ContactFactory(
+        owner=owner,
+        full_name="Second Photo",
+        photo=SimpleUploadedFile("b.png", _png(), content_type="image/png"),
+    )
+    document = _hostile_document(owner)
+    [*_, last] = [contact for contact in document["contacts"] if contact["photo"]]
+    last["photo"]["base64"] = base64.b64encode(b"not an image").decode()
+    with pytest.raises(ImportFileError, match=r"\.photo: This file is not a photo"):
+        data_import(other_user, document)
+    _assert_nothing_imported(other_user, media_root)
+
+
+def test_import_data_names_the_file_and_the_bad_value(owner, other_user, tmp_path, media_root):
+    document = _hostile_document(owner)
+    document["contacts"][0]["linkedin_url"] = "javascript:alert(1)"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_data", "--user", "intruder", str(path))
+
+    assert str(refused.value).startswith(f"{path}: contacts[0].linkedin_url: Enter a valid URL")
+    assert str(refused.value).endswith("Nothing was imported.")
+    _assert_nothing_imported(other_user, media_root)
+
+
+def test_the_export_view_streams_the_document(owner_client, owner):
+    _network(owner)
+    response = owner_client.get(reverse("portability:export-data"))
+    assert response.streaming
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="kith-')
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["contacts"][0]["photo"]["extension"] == ".png"
+    assert {key: len(document[key]) for key in KINDS} == _row_counts(owner)
+
+
+def test_a_streamed_export_comes_in_pieces_that_each_hold_whole_objects(owner):
+    ContactFactory.create_batch(300, owner=owner, notes="n" * 500)
+    chunks = list(data_export_chunks(owner))
+    assert len(chunks) > 1
+    assert all(CHUNK_CHARS <= len(chunk) < 2 * CHUNK_CHARS for chunk in chunks[:-1])
+    assert len(json.loads("".join(chunks))["contacts"]) == 300
