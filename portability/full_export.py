@@ -51,7 +51,7 @@ KINDS: dict[str, type[models.Model]] = {
     "import_runs": ImportRun,
 }
 # An import run is kept as history; the file that was uploaded is not part of the network.
-LEFT_OUT = {ImportRun: {"file"}}
+LEFT_OUT = {ImportRun: {"file"}, Contact: {"name_key"}}  # name_key follows the name
 # A run still waiting or running cannot resume without its file in another account.
 FINISHED_RUNS = [ImportRun.Status.DONE, ImportRun.Status.FAILED]
 BATCH_SIZE = 500
@@ -354,7 +354,9 @@ def _load_kind(
                 files[field] = _file_content(item[field.name], path)
             else:
                 values[field.attname] = _imported_value(field, item[field.name], path, id_maps)
-        obj = model(owner=owner, **values)
+        # A person keeps the source the document records; one without it came from this file.
+        defaults = {"source": Contact.Source.JSON} if model is Contact else {}
+        obj = model(owner=owner, **(defaults | values))
         _validate(obj, where, skipped)
         _refuse_unfinished_run(obj, where)
         for field, content in files.items():

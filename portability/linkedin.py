@@ -341,7 +341,9 @@ def _save_connections(context: _Context, people: list[dict]) -> None:
         contact = existing.get(key) or created.get(key)
         if contact is None:
             created[key] = Contact(
-                owner=context.owner, linkedin_status=Contact.LinkedInStatus.CONNECTED
+                owner=context.owner,
+                linkedin_status=Contact.LinkedInStatus.CONNECTED,
+                source=Contact.Source.LINKEDIN,
             )
             _update_connection(created[key], person, full_name=person["full_name"])
         elif _update_connection(contact, person) and key > 0:

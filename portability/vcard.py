@@ -429,7 +429,9 @@ def _save_batch(context: _Context, cards: list[_Card]) -> None:
         contact = existing.get(key) or created.get(key)
         is_new = contact is None
         if is_new:
-            contact = created[key] = Contact(owner=context.owner, full_name=card.full_name)
+            contact = created[key] = Contact(
+                owner=context.owner, full_name=card.full_name, source=Contact.Source.VCARD
+            )
             tag_names[key] = set()
         updated = _fill(context, contact, key, card)
         for tag in card.tags:

@@ -1,5 +1,6 @@
 import datetime
 import io
+import json
 import random
 import uuid
 
@@ -13,12 +14,16 @@ from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, Tag
 from portability.duplicates import contacts_merge, duplicate_pairs
+from portability.full_export import data_export_chunks, data_import
+from portability.linkedin import linkedin_import
+from portability.vcard import vcard_import
 from tests.factories import (
     ContactFactory,
     FollowUpFactory,
     InteractionFactory,
     InvitationFactory,
     TagFactory,
+    UserFactory,
 )
 
 
@@ -445,3 +450,28 @@ def test_the_stronger_linkedin_status_wins_only_when_the_owner_did_not_choose(ow
         owner=owner, full_name="J. Smith", linkedin_status=Contact.LinkedInStatus.CONNECTED
     )
     assert contacts_merge(owner, merged, third).linkedin_status == "connected"
+
+
+def test_each_import_records_where_its_people_came_from(owner, other_user, fixtures):
+    linkedin_import(owner, fixtures / "linkedin/Complete_LinkedInDataExport_03-14-2026.zip")
+    vcard_import(other_user, fixtures / "contacts/contacts.vcf")
+    hand = ContactFactory(owner=owner, full_name="Added Here")
+    document = json.loads("".join(data_export_chunks(other_user)))
+    for item in document["contacts"][:2]:
+        del item["source"]  # a document from before Kith kept where people came from
+    third = UserFactory(username="third")
+    data_import(third, document)
+
+    assert set(
+        Contact.objects.filter(owner=owner).exclude(pk=hand.pk).values_list("source", flat=True)
+    ) == {"linkedin"}
+    assert hand.source == "hand"
+    assert set(Contact.objects.filter(owner=other_user).values_list("source", flat=True)) == {
+        "vcard"
+    }
+    assert sorted(Contact.objects.filter(owner=third).values_list("source", flat=True)) == [
+        "json",
+        "json",
+        *["vcard"] * 5,
+    ]
+    assert "name_key" not in document["contacts"][0]
