@@ -5,11 +5,13 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from interactions.models import FUTURE, Event, Interaction
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact
+from network.similar import SimilarContact, similar_contacts
 from network.widgets import DatePicker
 
 FOLLOW_UP_CHOICES = [
@@ -95,12 +97,29 @@ class AttendeeForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
     follow_up = forms.ChoiceField(label="Follow up", choices=FOLLOW_UP_CHOICES, required=False)
     follow_up_on = forms.DateField(label="Follow-up date", required=False, widget=DatePicker())
+    # The new person's name as it was when the owner saw who is already there (nobody, or
+    # people they chose not to use): the save does not ask again unless the name changed.
+    checked = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, token: str, known: dict[int, Contact], **kwargs) -> None:
         super().__init__(*args, prefix=f"row-{token}", **kwargs)
         self.token = token
         self.known = known
-        self.reuse: Contact | None = None
+        # Who this new person may already be, shown in the row; clashes refuse the save.
+        self.similar: list[SimilarContact] = []
+
+    @property
+    def clashes(self) -> list[SimilarContact]:
+        return [similar for similar in self.similar if similar.is_clash]
+
+    def look_for_similar(self, owner, *, full_name: str, email="", linkedin_url="") -> None:
+        """Find who is already there; when nobody is, the name counts as checked."""
+        full_name = " ".join(full_name.split())
+        self.similar = similar_contacts(
+            owner, full_name=full_name, email=email, linkedin_url=linkedin_url
+        )
+        if not self.similar and not self.is_bound:
+            self.initial["checked"] = full_name
 
     @property
     def existing(self) -> Contact | None:
@@ -144,6 +163,12 @@ class AttendeeForm(forms.Form):
             if not cleaned["full_name"]:
                 self.add_error("full_name", "Enter the new person's name.")
         return cleaned
+
+    @property
+    def name_checked(self) -> bool:
+        return " ".join(self.cleaned_data.get("checked", "").split()) == self.cleaned_data.get(
+            "full_name"
+        )
 
     @property
     def follow_up_date(self) -> datetime.date | None:
@@ -201,8 +226,17 @@ class LogMeetingForm:
             known=self.known,
             initial={"contact": contact.pk if contact else None, "full_name": name},
         )
+        if not contact and name:
+            row.look_for_similar(self.owner, full_name=name)
         self.rows.append(row)
         return row
+
+    def mark_checked(self, token: str) -> None:
+        """ "Add as a different person": the owner has seen who is there and keeps this one new."""
+        self.as_draft()
+        for row in self.rows:
+            if row.token == token:
+                row.initial["checked"] = " ".join(str(row.initial.get("full_name") or "").split())
 
     def remove_row(self, token: str) -> None:
         self.rows = [row for row in self.rows if row.token != token]
@@ -233,35 +267,63 @@ class LogMeetingForm:
 
     def existing_people_found(self) -> bool:
         """Check the new people against the network again (someone may have saved them since)."""
-        return self._offer_existing_contacts()
+        return self._refuse_clashes(self._new_rows())
 
-    def _offer_existing_contacts(self) -> bool:
-        """New people already known by email or LinkedIn profile are offered for reuse."""
-        new_rows = [
-            row for row in self.rows if row.is_valid() and row.cleaned_data["contact"] is None
-        ]
+    def _new_rows(self) -> list[AttendeeForm]:
+        return [row for row in self.rows if row.is_valid() and row.cleaned_data["contact"] is None]
+
+    def _offer_existing_contacts(self) -> None:
+        """Before saving a new person, show who is already there.
+
+        One query refuses every profile or email already used; each new name not checked
+        yet (not seen in its row when added, or changed since) costs one more.
+        """
+        new_rows = self._new_rows()
+        self._refuse_clashes(new_rows)
+        for row in new_rows:
+            if row.similar or row.name_checked:
+                continue
+            row.look_for_similar(
+                self.owner,
+                full_name=row.cleaned_data["full_name"],
+                email=row.cleaned_data["email"],
+                linkedin_url=row.cleaned_data["linkedin_url"],
+            )
+            if row.clashes:
+                self._refuse(row, row.clashes[0].contact)
+            elif row.similar:
+                row.add_error(
+                    None,
+                    "Someone like this is already in your network: use them, "
+                    "or add this person as a different person.",
+                )
+
+    def _refuse_clashes(self, new_rows: list[AttendeeForm]) -> bool:
+        """A new person whose LinkedIn profile or email is already used is that person."""
         emails = {row.cleaned_data["email"] for row in new_rows} - {""}
         urls = {row.cleaned_data["linkedin_url"] for row in new_rows} - {""}
         if not emails and not urls:
             return False
         matches = list(
-            Contact.objects.owned_by(self.owner).filter(
-                Q(email__in=emails) | Q(linkedin_url__in=urls)
-            )
+            Contact.objects.owned_by(self.owner)
+            .alias(email_lower=Lower("email"))
+            .filter(Q(email_lower__in=emails) | Q(linkedin_url__in=urls))
+            .order_by("pk")
         )
+        refused = False
         for row in new_rows:
-            for contact in matches:
-                if (row.cleaned_data["email"] and contact.email == row.cleaned_data["email"]) or (
-                    row.cleaned_data["linkedin_url"]
-                    and contact.linkedin_url == row.cleaned_data["linkedin_url"]
-                ):
-                    row.reuse = contact
-                    row.add_error(
-                        None,
-                        f"{contact.full_name} is already in your network with this email or profile.",
-                    )
-                    break
-        return any(row.reuse for row in new_rows)
+            clash = _clash(row.cleaned_data, matches)
+            if clash:
+                row.similar = [clash]
+                self._refuse(row, clash.contact)
+                refused = True
+        return refused
+
+    @staticmethod
+    def _refuse(row: AttendeeForm, contact: Contact) -> None:
+        row.add_error(
+            None, f"{contact.full_name} is already in your network with this email or profile."
+        )
 
     @property
     def batch(self) -> uuid.UUID:
@@ -274,6 +336,19 @@ class LogMeetingForm:
             return uuid.UUID(str(self.meeting.data.get("batch", "")))
         except ValueError:
             return None
+
+
+def _clash(person: dict, contacts: list[Contact]) -> SimilarContact | None:
+    """The contact with this person's profile, or with their email unless the profiles differ."""
+    url, email = person["linkedin_url"], person["email"]
+    for contact in contacts:
+        if url and contact.linkedin_url == url:
+            return SimilarContact(contact, "same LinkedIn profile", is_clash=True)
+    for contact in contacts:
+        urls_differ = bool(url and contact.linkedin_url and url != contact.linkedin_url)
+        if email and contact.email.lower() == email and not urls_differ:
+            return SimilarContact(contact, "same email", is_clash=True)
+    return None
 
 
 def parse_id(value) -> int | None:

@@ -84,6 +84,7 @@ def _meeting_save(log: LogMeetingForm, claim: MeetingLog) -> list[Interaction]:
             email=row.cleaned_data["email"],
             linkedin_url=row.cleaned_data["linkedin_url"],
             how_we_met=f"Met at {event.name}" if event else "",
+            source=Contact.Source.MEETING,
         )
         for row in new_people
     )

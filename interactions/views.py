@@ -116,6 +116,8 @@ def _apply_row_action(request: HttpRequest, log: LogMeetingForm) -> bool:
         log.add_row(name=request.POST["add_new"][:200])
     elif "remove" in request.POST:
         log.remove_row(request.POST["remove"])
+    elif "different" in request.POST:
+        log.mark_checked(request.POST["different"])
     elif "reuse" in request.POST:
         token, _, contact_id = request.POST["reuse"].partition(":")
         if contact := _contact_or_none(request, contact_id):
@@ -161,14 +163,14 @@ def attendee_row(request: HttpRequest) -> HttpResponse:
     if "contact" in request.GET:
         contact = _get_contact_for_user(request, parse_id(request.GET["contact"]))
     token = request.GET.get("token", "")
+    name = request.GET.get("name", "").replace("\x00", "").strip()[:200]
     row = AttendeeForm(
         token=token if TOKEN.fullmatch(token) else new_row_token(),
         known={contact.pk: contact} if contact else {},
-        initial={
-            "contact": contact.pk if contact else None,
-            "full_name": request.GET.get("name", "").strip()[:200],
-        },
+        initial={"contact": contact.pk if contact else None, "full_name": name},
     )
+    if not contact and name:
+        row.look_for_similar(request.user, full_name=name)
     return render(request, "interactions/log_meeting.html#attendee", {"row": row})
 
 

@@ -29,12 +29,14 @@ def _form(batch: uuid.UUID, name: str) -> dict:
         "batch": str(batch),
         "row": ["0000000a"],
         "row-0000000a-full_name": name,
+        # As the row is posted once it was added: its name checked against the network.
+        "row-0000000a-checked": name,
         "row-0000000a-kind": "in_person",
         "save": "1",
     }
 
 
-def _double_tap(user, data: dict) -> list:
+def _double_tap(user, data: dict, other: dict | None = None) -> list:
     clients = []
     for _ in range(2):
         client = Client()
@@ -46,7 +48,8 @@ def _double_tap(user, data: dict) -> list:
     def submit(index: int) -> None:
         try:
             barrier.wait()
-            responses[index] = clients[index].post(reverse("interactions:log-meeting"), data)
+            posted = other if index and other else data
+            responses[index] = clients[index].post(reverse("interactions:log-meeting"), posted)
         finally:
             connection.close()  # each thread has its own connection
 
@@ -72,3 +75,20 @@ def test_a_double_tap_creates_the_new_person_once_and_both_land_on_one_confirmat
         assert Contact.objects.filter(owner=owner, full_name=name).count() == 1
         assert Interaction.objects.filter(owner=owner, batch=batch).count() == 1
     assert Event.objects.filter(owner=owner).count() == ROUNDS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_logs_adding_one_linkedin_profile_at_once_add_one_person_and_explain_the_other():
+    owner = UserFactory(username="owner")
+    for round_ in range(ROUNDS):
+        url = f"https://www.linkedin.com/in/lena-fjeld-{round_}"
+        forms = [_form(uuid.uuid4(), f"Lena Fjeld {round_}") for _ in range(2)]
+        for form in forms:
+            form["row-0000000a-linkedin_url"] = url
+        responses = _double_tap(owner, *forms)
+
+        assert sorted(response.status_code for response in responses) == [200, 302]
+        refused = next(response for response in responses if response.status_code == 200)
+        assert "is already in your network with this email or profile" in refused.content.decode()
+        assert Contact.objects.filter(owner=owner, linkedin_url=url).count() == 1
+        assert Interaction.objects.filter(owner=owner, contact__linkedin_url=url).count() == 1

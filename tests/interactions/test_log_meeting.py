@@ -336,8 +336,9 @@ def test_saving_thirty_people_costs_the_same_as_saving_three(
 ):
     def save(count):
         known = ContactFactory.create_batch(count, owner=owner)
+        # Each new row was checked against the network when it was added (attendee-row).
         rows = [{"contact": c.pk, "follow_up": "7"} for c in known] + [
-            {"full_name": f"New {n}"} for n in range(count)
+            {"full_name": f"New {n}", "checked": f"New {n}"} for n in range(count)
         ]
         FollowUpFactory(owner=owner, contact=known[0])
         with django_assert_num_queries(QUERIES_TO_SAVE):
