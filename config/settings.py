@@ -188,6 +188,15 @@ if not DEBUG:
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The queue Kith's tasks go to and its worker takes them from.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+
+# The longest an import may run; a longer one fails with a message and changes nothing.
+KITH_IMPORT_TIME_LIMIT = 15 * 60
+# A running import writes a heartbeat every few seconds: one silent for this long has lost
+# its worker (killed, out of memory), and the sweep below gives it to another worker.
+KITH_IMPORT_STALLED_SECONDS = env_int("KITH_IMPORT_STALLED_SECONDS", 120)
+
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # A real worker without Redis: kombu passes messages through a shared folder.
     _broker_folder = Path(env_str("CELERY_BROKER_FOLDER", str(VAR_DIR / "broker")))
@@ -198,25 +207,32 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _folder in ("messages", "control"):
         (_broker_folder / _folder).mkdir(parents=True, exist_ok=True)
+else:
+    # Redis hands an unacknowledged task to another worker after this long: longer than the
+    # longest import, so a slow import is never run twice at once. A worker that dies is
+    # noticed sooner by its heartbeat.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": KITH_IMPORT_TIME_LIMIT + 5 * 60}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# Tasks are idempotent, so a task is acknowledged only once it has finished, and one whose
+# worker process was killed goes back to the queue instead of being dropped.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stalled-imports": {
+        "task": "portability.tasks.import_runs_sweep_stalled",
+        "schedule": KITH_IMPORT_STALLED_SECONDS / 2,
+    },
+}
 
-# The cache carries import progress from the worker to the page that polls it, so it must
-# be shared between processes in production: Redis when the broker is Redis.
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CELERY_BROKER_URL,
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # A worker writes an import's heartbeat and progress through a second connection, so the
+    # page and the sweep see them while the import's own transaction is still open. SQLite
+    # allows one writer at a time, so there the run is seen only when it starts and ends.
+    DATABASES["heartbeat"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,12 +45,32 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written by the worker every few seconds while it imports (and when it hands the run
+    # back to the queue): a running import whose heartbeat is old has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # {"stage": "connections", "done": 10000}, written with the heartbeat.
+    progress = models.JSONField(default=dict, blank=True)
+    # How many times a worker has started this run; bounded by runs.MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["owner", "-created_at"], name="importrun_owner_created")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="importrun_owner_created"),
+            # The sweep for runs whose worker stopped, and for uploads left behind.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=Q(status__in=["pending", "running"]),
+                name="importrun_unfinished_beat",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=["done", "failed"]) & ~Q(file=""),
+                name="importrun_finished_upload",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
@@ -65,5 +86,25 @@ class ImportRun(models.Model):
     def is_waiting_long(self) -> bool:
         """Still waiting a minute after the upload: no worker is taking tasks."""
         return (
-            self.status == self.Status.PENDING and timezone.now() - self.created_at > WAITING_LONG
+            self.status == self.Status.PENDING
+            and not self.attempts
+            and timezone.now() - self.created_at > WAITING_LONG
         )
+
+    @property
+    def is_retrying(self) -> bool:
+        """A worker stopped during an earlier attempt and the run waits to be taken again."""
+        return self.status == self.Status.PENDING and self.attempts > 0
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but the worker has not written its heartbeat for a while: it stopped."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and timezone.now() - self.heartbeat_at > stalled_after()
+        )
+
+
+def stalled_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.KITH_IMPORT_STALLED_SECONDS)

@@ -18,7 +18,7 @@ from portability.forms import ImportForm
 from portability.full_export import contacts_csv, data_export_chunks
 from portability.importing import MAX_UPLOAD_BYTES
 from portability.models import ImportRun
-from portability.runs import import_progress
+from portability.runs import import_run_fail
 from portability.tasks import import_run
 from portability.vcard import vcard_export
 
@@ -61,8 +61,7 @@ def _enqueue(run: ImportRun) -> None:
         import_run.delay(run.pk)
     except OperationalError:
         logger.exception("Could not queue import %s", run.pk)
-        run.status, run.error = ImportRun.Status.FAILED, NOT_QUEUED
-        run.save(update_fields=["status", "error"])
+        import_run_fail(run, NOT_QUEUED)
 
 
 @login_required
@@ -73,7 +72,7 @@ def import_detail(request: HttpRequest, importrun_id: int) -> HttpResponse:
     return render(
         request,
         template_for(request, "portability/import_detail.html", "status"),
-        {"run": run, "progress": import_progress(run)},
+        {"run": run},
     )
 
 

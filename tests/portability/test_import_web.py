@@ -1,19 +1,35 @@
 import datetime
 import json
+from pathlib import Path
 
-from django.core.cache import cache
+import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from config import celery_app
 from network.models import Contact
 from portability.models import ImportRun
-from portability.runs import import_run_execute
+from portability.runs import MAX_ATTEMPTS, import_run_execute, import_runs_sweep
 from tests.factories import ContactFactory, ImportRunFactory, InteractionFactory
 
 IMPORT_URL = reverse("portability:import")
 ZIP = "linkedin/Complete_LinkedInDataExport_03-14-2026.zip"
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Queue tasks on a Redis address nothing listens on, as when the broker is down."""
+    saved = {key: celery_app.conf[key] for key in ("broker_write_url", "task_always_eager")}
+    # The write URL, because Celery prefers CELERY_BROKER_URL from the environment (CI sets it).
+    celery_app.conf.update(broker_write_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    celery_app.close()  # forget pooled connections to the real broker
+    yield
+    celery_app.conf.update(saved)
+    celery_app.close()
 
 
 def _upload(client, kind, name, content, **extra):
@@ -59,8 +75,13 @@ def test_the_shared_export_imported_through_the_page_shows_a_truthful_summary(
 
 
 def test_a_running_import_shows_live_progress(owner_client, owner):
-    run = ImportRunFactory(owner=owner, status="running", summary={})
-    cache.set(f"kith:import-progress:{run.pk}", {"stage": "messages", "done": 3000})
+    run = ImportRunFactory(
+        owner=owner,
+        status="running",
+        summary={},
+        heartbeat_at=timezone.now(),
+        progress={"stage": "messages", "done": 3000},
+    )
     response = owner_client.get(run.get_absolute_url(), headers={"HX-Request": "true"})
     page = response.content.decode()
     assert 'hx-trigger="every 1s"' in page
@@ -169,20 +190,108 @@ def test_merging_needs_two_of_the_owners_contacts(owner_client, owner, other_use
     assert Contact.objects.filter(pk__in=[mine.pk, theirs.pk]).count() == 2
 
 
-def test_a_run_left_running_by_a_dead_worker_is_taken_again(owner_client, owner, fixtures):
+def _worker_stops(run: ImportRun, minutes_ago: int = 10) -> None:
+    """What a worker killed mid-import leaves: the run running, its heartbeat silent."""
+    ImportRun.objects.filter(pk=run.pk).update(
+        status="running",
+        attempts=F("attempts") + 1,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+
+
+def test_a_second_delivery_leaves_a_running_import_alone(owner_client, owner, fixtures):
     _upload(owner_client, "linkedin", "export.zip", (fixtures / ZIP).read_bytes())
     run = ImportRun.objects.get(owner=owner)
-    ImportRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now())
-    import_run_execute(run.pk)  # a second delivery while the first is still at work
+    _worker_stops(run, minutes_ago=0)
+    import_run_execute(run.pk)
+    assert import_runs_sweep() == []
     run.refresh_from_db()
     assert run.status == "running"
+    assert owner.contacts.count() == 0
 
-    ImportRun.objects.filter(pk=run.pk).update(
-        started_at=timezone.now() - datetime.timedelta(hours=2)
-    )
+
+def test_an_import_whose_worker_stopped_says_so_and_is_retried_once(owner_client, owner, fixtures):
+    _upload(owner_client, "linkedin", "export.zip", (fixtures / ZIP).read_bytes())
+    run = ImportRun.objects.get(owner=owner)
+    _worker_stops(run)
+    page = owner_client.get(run.get_absolute_url()).content.decode()
+    assert "The worker stopped; Kith will retry" in page
+    assert "rows so far" not in page
+
+    assert import_runs_sweep() == [run.pk]
+    assert import_runs_sweep() == []  # a second sweep, or a second beat, queues nothing more
+    page = owner_client.get(run.get_absolute_url()).content.decode()
+    assert "Kith is retrying this import (attempt 2)" in page
+
     import_run_execute(run.pk)
+    import_run_execute(run.pk)  # the retry and the redelivered first task both arrive
     run.refresh_from_db()
-    assert run.status == "done"
+    assert (run.status, run.attempts) == ("done", 2)
+    assert run.summary["counts"]["contacts"] == {"created": 24}
+    assert owner.contacts.count() == 24
+    assert not run.file
+
+
+def test_an_import_whose_worker_keeps_stopping_fails_with_a_message(owner_client, owner, fixtures):
+    _upload(owner_client, "linkedin", "export.zip", (fixtures / ZIP).read_bytes())
+    run = ImportRun.objects.get(owner=owner)
+    upload = Path(run.file.path)
+    for _ in range(MAX_ATTEMPTS - 1):
+        _worker_stops(run)
+        assert import_runs_sweep() == [run.pk]
+    _worker_stops(run)
+    assert import_runs_sweep() == []
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert not run.file
+    assert not upload.exists()
+    page = owner_client.get(run.get_absolute_url()).content.decode()
+    assert f"stopped {MAX_ATTEMPTS} times before it finished" in page
+    assert "hx-trigger" not in page
+    assert owner.contacts.count() == 0
+
+
+def test_a_retry_whose_message_was_lost_is_sent_again(owner_client, owner, fixtures):
+    _upload(owner_client, "linkedin", "export.zip", (fixtures / ZIP).read_bytes())
+    run = ImportRun.objects.get(owner=owner)
+    _worker_stops(run)
+    assert import_runs_sweep() == [run.pk]
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    assert import_runs_sweep(now=later) == [run.pk]
+    assert import_runs_sweep(now=later) == []
+
+
+def test_an_upload_left_by_a_finished_run_is_deleted_by_the_sweep(owner):
+    run = ImportRunFactory(owner=owner, status="done")
+    run.file.save("left.vcf", ContentFile(b"BEGIN:VCARD"))
+    upload = Path(run.file.path)
+    import_runs_sweep()
+    run.refresh_from_db()
+    assert not run.file
+    assert not upload.exists()
+
+
+def test_an_import_the_broker_could_not_take_fails_and_its_page_still_renders(
+    owner_client,
+    owner,
+    fixtures,
+    unreachable_broker,
+    django_capture_on_commit_callbacks,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(owner_client, "linkedin", "export.zip", (fixtures / ZIP).read_bytes())
+    run = ImportRun.objects.get(owner=owner)
+    assert response["Location"] == run.get_absolute_url()
+    assert run.status == "failed"
+    assert not run.file
+    assert not list(tmp_path.rglob("*.zip"))
+    page = owner_client.get(run.get_absolute_url())
+    assert page.status_code == 200
+    assert "could not hand this import to its background worker" in page.content.decode()
+    assert owner_client.get(IMPORT_URL).status_code == 200
 
 
 def test_a_run_nobody_picks_up_says_so(owner_client, owner):
