@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "invitations",
     "insights",
     "portability",
+    "demo",
 ]
 
 MIDDLEWARE = [
