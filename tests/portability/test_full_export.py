@@ -751,3 +751,24 @@ def test_a_streamed_export_comes_in_pieces_that_each_hold_whole_objects(owner):
     assert len(chunks) > 1
     assert all(CHUNK_CHARS <= len(chunk) < 2 * CHUNK_CHARS for chunk in chunks[:-1])
     assert len(json.loads("".join(chunks))["contacts"]) == 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_data_outside_a_transaction_reads_one_snapshot_and_writes_the_file(tmp_path):
+    # Outside a test transaction the export opens its own (REPEATABLE READ on PostgreSQL).
+    owner = ContactFactory(full_name="Åse Ødegård").owner
+    path = tmp_path / "backup.json"
+    call_command("export_data", "--user", owner.username, str(path), stdout=io.StringIO())
+    assert [c["full_name"] for c in json.loads(path.read_text("utf-8"))["contacts"]] == [
+        "Åse Ødegård"
+    ]
+    assert not (tmp_path / "backup.json.part").exists()
+
+
+def test_benchmark_export_reports_time_and_memory_and_cleans_up(db, media_root):
+    out = io.StringIO()
+    call_command("benchmark_export", "--contacts", "3", stdout=out)
+    assert "3 contacts with their photo" in out.getvalue()
+    assert "peak Python memory" in out.getvalue()
+    assert not Contact.objects.exists()
+    assert not any(path.is_file() for path in media_root.rglob("*"))
