@@ -111,7 +111,9 @@ def test_the_shared_file_brings_in_every_person_with_their_details(owner, fixtur
 
     kwame = Contact.objects.get(owner=owner, full_name="Kwame Mensah")
     assert kwame.linkedin_url == "https://www.linkedin.com/in/kwame-mensah-fake"
-    assert kwame.photo.name.endswith(".png")
+    # A CardDAV data: address; an opaque PNG is redrawn as a JPEG like every photo.
+    with kwame.photo.open("rb") as photo:
+        assert Image.open(photo).format == "JPEG"
 
     ravi = Contact.objects.get(owner=owner, full_name="Ravi Shankar")
     assert (ravi.email, ravi.company, ravi.phone, ravi.notes) == (
@@ -251,7 +253,8 @@ def test_a_vcard_21_file_from_android_is_read(owner, tmp_path):
         "Fjord Labs",
     )
     assert zoe.notes == "Møtt på Oslo Innovation Week.\nSnakket om fjørder."
-    assert zoe.photo.name.endswith(".png")
+    with zoe.photo.open("rb") as photo:  # the folded base64 PNG, redrawn
+        assert Image.open(photo).size == (8, 8)
     bjorn = Contact.objects.get(owner=owner, full_name="Bjørn Østergaard")
     assert bjorn.phone == "+45 33 00 00 00"  # the preferred number wins over the mobile
     assert summary.skipped == [
@@ -444,8 +447,9 @@ def test_the_export_folds_long_lines_escapes_and_embeds_the_photo(owner):
     note = "Ærlig og ønskelig\\, på alle måter\\; " * 6
     assert f"NOTE:Første linje.\\n{note.strip()}\\n\\nStands for: Builds things that last" in lines
     assert "item1.URL:https://www.linkedin.com/in/asa" in lines
-    assert "item1.X-ABLabel:LinkedIn" in lines
-    assert "X-SOCIALPROFILE;type=linkedin:https://www.linkedin.com/in/asa" in lines
+    # vobject writes property and parameter names in upper case, which every reader accepts.
+    assert "item1.X-ABLABEL:LinkedIn" in lines
+    assert "X-SOCIALPROFILE;TYPE=linkedin:https://www.linkedin.com/in/asa" in lines
     [photo] = [line for line in lines if line.startswith("PHOTO;ENCODING=b;TYPE=PNG:")]
     assert base64.b64decode(photo.partition(":")[2]) == _png()
     assert "CATEGORIES" not in text  # no tags, no empty property
@@ -486,3 +490,113 @@ def test_the_command_prints_the_summary_and_fails_clearly(owner, fixtures, tmp_p
     with pytest.raises(CommandError, match=r"missing\.vcf is not a file"):
         call_command("import_vcard", "--user", "owner", str(tmp_path / "missing.vcf"))
     assert Contact.objects.filter(owner=owner).count() == 7
+
+
+# Limits and hostile values ------------------------------------------------------------
+
+
+def test_a_note_too_long_for_any_address_book_is_refused_at_its_line(owner, tmp_path):
+    note = "x" * (vcard.MAX_VALUE_CHARACTERS + 10)
+    folded = "\n ".join(note[i : i + 74] for i in range(0, len(note), 74))
+    path = _write(
+        tmp_path,
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nEND:VCARD\n"
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Bo Ek\nNOTE:{folded}\nEND:VCARD\n",
+    )
+
+    with pytest.raises(
+        ImportFileError, match=r"cards\.vcf, line 8: this value is longer than 1 MB"
+    ):
+        vcard_import(owner, path)
+
+    assert not Contact.objects.exists()
+
+
+def test_a_card_with_more_text_than_any_person_has_is_refused(owner, tmp_path, monkeypatch):
+    monkeypatch.setattr(vcard, "MAX_CARD_CHARACTERS", 1000)
+    notes = "".join(f"NOTE:{'y' * 300}\n" for _ in range(4))
+    path = _write(tmp_path, f"BEGIN:VCARD\nVERSION:3.0\nFN:Bo Ek\n{notes}END:VCARD\n")
+
+    with pytest.raises(ImportFileError, match=r"cards\.vcf, line 1: this card holds more than"):
+        vcard_import(owner, path)
+
+    assert not Contact.objects.exists()
+
+
+def test_a_photo_larger_than_kith_keeps_is_left_out_and_the_card_imported(
+    owner, tmp_path, monkeypatch, media
+):
+    monkeypatch.setattr(vcard, "MAX_PHOTO_BYTES", 100)
+    encoded = base64.b64encode(_png(size=300, colour="red") + b"\x00" * 5000).decode()
+    folded = "\n ".join(encoded[i : i + 74] for i in range(0, len(encoded), 74))
+    path = _write(
+        tmp_path, f"BEGIN:VCARD\nVERSION:3.0\nFN:Bo Ek\nPHOTO;ENCODING=b:{folded}\nEND:VCARD\n"
+    )
+
+    vcard_import(owner, path)
+
+    assert not Contact.objects.get(owner=owner).photo
+    assert _files(media) == []
+
+
+def test_a_photo_from_a_card_is_stored_as_a_picture_kith_drew(owner, tmp_path):
+    # A GIF header followed by script is a GIF to Pillow and a script to a browser.
+    gif = io.BytesIO()
+    Image.new("RGB", (4, 4), "navy").save(gif, format="GIF")
+    polyglot = gif.getvalue() + b"/*\n*/alert(document.domain)//"
+    path = _write(
+        tmp_path,
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Eve\n"
+        f"PHOTO:data:text/javascript;base64,{base64.b64encode(polyglot).decode()}\nEND:VCARD\n",
+    )
+
+    vcard_import(owner, path)
+
+    eve = Contact.objects.get(owner=owner)
+    assert eve.photo.name.endswith(".jpg")
+    with eve.photo.open("rb") as photo:
+        data = photo.read()
+    assert b"alert" not in data and Image.open(io.BytesIO(data)).format == "JPEG"
+
+
+def test_line_breaks_in_a_profile_address_or_note_never_add_a_card_to_the_export(
+    owner, other_user, tmp_path
+):
+    injected = "\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Injected Person\r\nNOTE:"
+    contact = ContactFactory(owner=owner, full_name="Ann Lee", notes=f"Hello{injected}bye")
+    # The forms refuse such an address; an older full import let it in.
+    Contact.objects.filter(pk=contact.pk).update(
+        linkedin_url=f"https://www.linkedin.com/in/ann{injected}"
+    )
+
+    text = vcard_export(owner)
+
+    lines = _unfolded(text)
+    assert lines.count("BEGIN:VCARD") == 1
+    assert "FN:Injected Person" not in lines
+    path = tmp_path / "export.vcf"
+    path.write_text(text, encoding="utf-8", newline="")
+    vcard_import(other_user, path)
+    [ann] = Contact.objects.filter(owner=other_user)
+    assert ann.full_name == "Ann Lee"
+    assert ann.notes.startswith("Hello\nEND:VCARD\nBEGIN:VCARD")
+    assert ann.linkedin_url == ""
+
+
+def test_a_google_export_with_apple_escapes_and_labels_reads_the_same(owner, tmp_path):
+    path = _write(
+        tmp_path,
+        "BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann;;;\nFN:Ann Lee\n"
+        "item1.URL:https\\://www.linkedin.com/in/ann-lee\nitem1.X-ABLabel:LinkedIn\n"
+        'TEL;TYPE="cell,voice":+47 900 00 001\nTEL;TYPE=work,pref:+47 22 00 00 01\n'
+        "CATEGORIES:Oslo\\, Norway,Friends\nEND:VCARD\n",
+    )
+
+    vcard_import(owner, path)
+
+    ann = Contact.objects.get(owner=owner)
+    assert (ann.linkedin_url, ann.phone) == (
+        "https://www.linkedin.com/in/ann-lee",
+        "+47 22 00 00 01",
+    )
+    assert sorted(tag.name for tag in ann.tags.all()) == ["Friends", "Oslo, Norway"]
