@@ -197,3 +197,16 @@ def test_a_stored_file_without_an_image_extension_is_never_served(owner_client, 
     contact.photo.save(f"photo{extension}", ContentFile(b"alert(1)"), save=True)
     response = owner_client.get(reverse("network:contact-photo", args=[contact.pk]))
     assert response.status_code == 404
+
+
+def test_clearing_the_photo_removes_it_and_its_file(owner_client, owner):
+    _post_photo(owner_client, SimpleUploadedFile("face.png", _image_bytes()))
+    contact = Contact.objects.get(owner=owner)
+    storage, old = contact.photo.storage, contact.photo.name
+    owner_client.post(
+        reverse("network:contact-edit", args=[contact.pk]),
+        {"full_name": "Photo Person", "linkedin_status": "not_connected", "photo-clear": "on"},
+    )
+    contact.refresh_from_db()
+    assert not contact.photo
+    assert not storage.exists(old)
