@@ -47,7 +47,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, owner, chosen_event: Event | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        recent = list(Event.objects.owned_by(owner)[:RECENT_EVENTS])
+        recent = list(Event.objects.owned_by(owner).gatherings()[:RECENT_EVENTS])
         if chosen_event and chosen_event not in recent:
             recent.insert(0, chosen_event)
         self.events = {str(event.pk): event for event in recent}
@@ -57,6 +57,8 @@ class MeetingForm(forms.Form):
             *((key, str(event)) for key, event in self.events.items()),
         ]
         self.fields["event"].initial = str(chosen_event.pk) if chosen_event else NEW_EVENT
+        if not self.is_bound and not chosen_event:
+            self.fields["event"].widget.attrs["autofocus"] = True
         self.fields["batch"].initial = uuid.uuid4()
 
     def clean(self):
@@ -216,6 +218,8 @@ class LogMeetingForm:
         ]
         self.errors: list[str] = []
         self.suggestions: list[Contact] = []
+        # With the event already chosen ("Add someone else met there"), who comes next.
+        self.focus_search = data is None and chosen_event is not None
 
     def add_row(self, contact: Contact | None = None, name: str = "") -> AttendeeForm:
         """A new unbound row, for the form re-rendered without JavaScript."""

@@ -5,13 +5,27 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from network.models import Contact, OwnedQuerySet
 
 FUTURE = "This date is in the future; log what already happened."
+
+
+class EventQuerySet(OwnedQuerySet):
+    def gatherings(self) -> "EventQuerySet":
+        """Events that are gatherings, newest first: every event logged by hand (someone else
+        met there may be added later), and imported ones where the owner met several people.
+
+        Calendar imports once made an Event of every 1:1; those are not offered again.
+        """
+        return (
+            self.alias(people=Count("interactions__contact", distinct=True))
+            .filter(Q(source="manual") | Q(people__gte=2))
+            .order_by("-date", "-pk")
+        )
 
 
 class Event(models.Model):
@@ -27,7 +41,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -10,17 +10,49 @@
   const eventChoice = form.querySelector("select[name='event']");
   let highlighted = 0;
 
-  const options = () => Array.from(document.querySelectorAll("#suggestions .suggestion"));
+  const suggestionList = () => document.getElementById("suggestions");
+  const options = () => Array.from(document.querySelectorAll("#suggestions [role='option']"));
 
+  // The search box is a combobox: the highlighted option is announced through
+  // aria-activedescendant while the focus stays in the box.
   function highlight(index) {
     const all = options();
     highlighted = all.length ? (index + all.length) % all.length : 0;
-    all.forEach((option, i) => option.classList.toggle("is-highlighted", i === highlighted));
+    all.forEach((option, i) => {
+      option.classList.toggle("is-highlighted", i === highlighted);
+      option.setAttribute("aria-selected", i === highlighted ? "true" : "false");
+    });
+    search.setAttribute("aria-expanded", all.length ? "true" : "false");
+    const current = all[highlighted];
+    if (current) {
+      search.setAttribute("aria-activedescendant", current.id);
+      current.scrollIntoView({ block: "nearest" });
+    } else {
+      search.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  // On a phone the keyboard takes half the screen: bring the search box to the top of what
+  // is visible and let the list use the rest, so that several people show, not just one.
+  function keepSuggestionsInView() {
+    const list = suggestionList();
+    if (!list) return;
+    list.style.removeProperty("--suggestions-room");
+    if (!options().length) return;
+    const view = window.visualViewport || { height: window.innerHeight, offsetTop: 0 };
+    const visibleBottom = view.offsetTop + view.height;
+    if (list.getBoundingClientRect().bottom > visibleBottom) {
+      window.scrollBy(0, search.getBoundingClientRect().top - view.offsetTop - 8);
+    }
+    const room = visibleBottom - list.getBoundingClientRect().top - 8;
+    list.style.setProperty("--suggestions-room", `${Math.max(room, 96)}px`);
   }
 
   function clearSearch() {
     search.value = "";
-    document.getElementById("suggestions").replaceChildren();
+    suggestionList().replaceChildren();
+    highlight(0);
+    keepSuggestionsInView();
     search.focus();
   }
 
@@ -48,6 +80,7 @@
   });
   followEventChoice();
   followFollowUpChoices();
+  highlight(0);
 
   search.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -72,7 +105,6 @@
     }
   });
 
-
   // A person already in the list is not added twice: show the row instead.
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     const id = event.detail.elt.dataset && event.detail.elt.dataset.contact;
@@ -90,6 +122,7 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "suggestions") {
       highlight(0);
+      keepSuggestionsInView();
       return;
     }
     followFollowUpChoices();
@@ -101,7 +134,24 @@
     }
   });
 
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", () => {
+      if (document.activeElement === search) keepSuggestionsInView();
+    });
+  }
+
   form.addEventListener("click", (event) => {
+    const different = event.target.closest("[data-different]");
+    if (different) {
+      // "Add as a different person": the name counts as checked; the save will not ask again.
+      event.preventDefault();
+      const row = different.closest(".attendee");
+      const name = row.querySelector("input[name$='-full_name']");
+      row.querySelector("input[name$='-checked']").value = name.value.trim().split(/\s+/).join(" ");
+      row.querySelectorAll("[data-similar], [data-row-error]").forEach((element) => element.remove());
+      row.querySelector("input[name$='-stands_for']").focus();
+      return;
+    }
     const button = event.target.closest("[data-remove-row]");
     if (!button) return;
     event.preventDefault();

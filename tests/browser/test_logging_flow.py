@@ -237,3 +237,97 @@ def test_a_follow_up_is_done_from_the_dashboard(page_at, browser_user):
     expect(timeline.locator(".timeline-item .kind")).to_have_text("Message")
     expect(timeline.locator("time")).to_have_text(shown_date(timezone.localdate()))
     assert problems == []
+
+
+# A 375 px phone with the on-screen keyboard open leaves about this much page visible.
+KEYBOARD_OPEN = {"width": 375, "height": 400}
+
+
+def fully_visible(page, locator, above) -> bool:
+    box, bar = locator.bounding_box(), above.bounding_box()
+    bottom = min(page.viewport_size["height"], bar["y"] if bar["y"] > box["y"] else 10**6)
+    return box["y"] >= 0 and box["y"] + box["height"] <= bottom
+
+
+@on_a_phone
+def test_with_the_keyboard_open_several_suggestions_show_and_arrows_pick_one(page_at, browser_user):
+    page, problems = page_at
+    for first, line in [
+        ("Ingrid", "Says grid storage beats new generation"),
+        ("Inga", "Runs the harbour's shore power, wants every ferry plugged in by 2030"),
+        ("Ingeborg", "Heat pumps for every school"),
+        ("Ingvar", "District heating from data centres"),
+        ("Inger", "Open data for ferries"),
+    ]:
+        ContactFactory(owner=browser_user, full_name=f"{first} Solberg", stands_for=line)
+    ContactFactory(owner=browser_user, full_name="Lars Holm")
+    log_in(page, "browser")
+    page.goto("/log/")
+    # The first field has the focus when the page opens.
+    expect(page.get_by_label("Event", exact=True)).to_be_focused()
+    page.get_by_label("Event", exact=True).select_option(
+        label="No event: a coffee, a call, a one-off"
+    )
+    add_person(page, "lars", "Lars Holm")
+
+    page.set_viewport_size(KEYBOARD_OPEN)
+    search = page.get_by_role("combobox", name="Add a person")
+    search.press_sequentially("sol")
+    listbox = page.get_by_role("listbox", name="People to add")
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(6)  # five Solbergs and "Add “sol” as a new person"
+    expect(search).to_have_attribute("aria-expanded", "true")
+    bar = save_button(page)
+    for index in range(4):
+        assert fully_visible(page, options.nth(index), bar), f"suggestion {index + 1} is hidden"
+    assert_fits_the_screen(page)
+
+    expect(search).to_have_attribute("aria-activedescendant", options.nth(0).get_attribute("id"))
+    search.press("ArrowDown")
+    search.press("ArrowDown")
+    third = options.nth(2)
+    expect(search).to_have_attribute("aria-activedescendant", third.get_attribute("id"))
+    expect(third).to_have_attribute("aria-selected", "true")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "false")
+    search.press("ArrowUp")
+    second = options.nth(1)
+    expect(search).to_have_attribute("aria-activedescendant", second.get_attribute("id"))
+    picked = second.locator(".suggestion-name").inner_text()
+    search.press("Enter")
+
+    expect(search).to_have_value("")
+    expect(search).to_have_attribute("aria-expanded", "false")
+    expect(attendee(page, picked)).to_be_visible()
+    expect(page.locator("#attendees .attendee")).to_have_count(2)
+    assert problems == []
+
+
+@on_a_phone
+def test_undo_this_log_from_the_confirmation(page_at, browser_user):
+    page, problems = page_at
+    ingrid = ContactFactory(owner=browser_user, full_name="Ingrid Solberg")
+    log_in(page, "browser")
+    page.goto("/log/")
+    page.get_by_label("Event name").fill("Harbour breakfast")
+    add_person(page, "ingr", "Ingrid Solberg")
+    attendee(page, "Ingrid Solberg").get_by_label("Follow up").select_option(label="In 1 week")
+    add_person(page, "Mette Kruse", "Add “Mette Kruse” as a new person")
+    save_button(page).click()
+
+    expect(page.get_by_role("heading", name="Logged 2 people")).to_be_visible()
+    follow_ups = page.get_by_role("region", name="Follow-ups set")
+    expect(follow_ups).to_contain_text("Ingrid Solberg")
+    expect(follow_ups).not_to_contain_text("Mette Kruse")
+    page.get_by_role("button", name="Undo this log").click()
+
+    expect(page.get_by_role("heading", name="Log undone")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Undone: removed 2 interactions; 1 follow-up; the new person Mette Kruse; "
+        "the event Harbour breakfast."
+    )
+    expect(page.get_by_role("button", name="Undo this log")).to_have_count(0)
+    assert not Interaction.objects.filter(owner=browser_user).exists()
+    assert not FollowUp.objects.filter(owner=browser_user).exists()
+    assert list(Contact.objects.filter(owner=browser_user)) == [ingrid]
+    assert not Event.objects.filter(owner=browser_user).exists()
+    assert problems == []
