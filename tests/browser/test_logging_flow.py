@@ -331,3 +331,44 @@ def test_undo_this_log_from_the_confirmation(page_at, browser_user):
     assert list(Contact.objects.filter(owner=browser_user)) == [ingrid]
     assert not Event.objects.filter(owner=browser_user).exists()
     assert problems == []
+
+
+@on_a_phone
+def test_a_new_person_like_someone_you_have_is_noticed(page_at, browser_user):
+    page, problems = page_at
+    lena = ContactFactory(
+        owner=browser_user,
+        full_name="Lena Fjeld",
+        company="Statkraft",
+        stands_for="Batteries belong in every substation",
+    )
+    ContactFactory(owner=browser_user, full_name="Mette Kruse", company="Oslo kommune")
+    log_in(page, "browser")
+    page.goto("/log/")
+    page.get_by_label("Event name").fill("Harbour breakfast")
+
+    add_person(page, "Lena Fjelde", "Add “Lena Fjelde” as a new person")
+    row = page.locator("#attendees .attendee").last
+    noticed = row.get_by_role("alert").filter(has_text="Is this someone you already have?")
+    expect(noticed).to_contain_text("Lena Fjeld")
+    expect(noticed).to_contain_text("Batteries belong in every substation")
+    expect(noticed).to_contain_text("Statkraft")
+    noticed.get_by_role("button", name="Use them").click()
+    expect(attendee(page, "Lena Fjeld")).to_contain_text("Batteries belong in every substation")
+    expect(page.locator("#attendees .attendee")).to_have_count(1)
+    expect(page.get_by_text("Is this someone you already have?")).to_have_count(0)
+
+    add_person(page, "Mette Kruze", "Add “Mette Kruze” as a new person")
+    row = page.locator("#attendees .attendee").last
+    row.get_by_role("button", name="Add as a different person").click()
+    expect(row.get_by_text("Is this someone you already have?")).to_have_count(0)
+    expect(row.get_by_label("What they stand for")).to_be_focused()
+    save_button(page).click()
+
+    expect(page.get_by_role("heading", name="Logged 2 people")).to_be_visible()
+    assert sorted(
+        Interaction.objects.filter(owner=browser_user).values_list("contact__full_name", flat=True)
+    ) == ["Lena Fjeld", "Mette Kruze"]
+    assert Interaction.objects.filter(owner=browser_user, contact=lena).count() == 1
+    assert Contact.objects.filter(owner=browser_user).count() == 3
+    assert problems == []
