@@ -101,7 +101,7 @@ class AttendeeForm(forms.Form):
     follow_up_on = forms.DateField(label="Follow-up date", required=False, widget=DatePicker())
     # The new person's name as it was when the owner saw who is already there (nobody, or
     # people they chose not to use): the save does not ask again unless the name changed.
-    checked = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    checked = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, token: str, known: dict[int, Contact], **kwargs) -> None:
         super().__init__(*args, prefix=f"row-{token}", **kwargs)
@@ -139,6 +139,10 @@ class AttendeeForm(forms.Form):
 
     def clean_linkedin_url(self) -> str:
         return normalize_linkedin_url(self.cleaned_data["linkedin_url"])
+
+    def clean_checked(self) -> str:
+        # Only ever compared with the name (at most 200 characters): a longer one is no match.
+        return self.cleaned_data["checked"][:201]
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

@@ -211,7 +211,3 @@ class FollowUp(models.Model):
             start + datetime.timedelta(days=days) if start < datetime.date(9000, 1, 1) else start
         )
         self.save(update_fields=["due_on"])
-
-    def mark_done(self) -> None:
-        self.done_at = timezone.now()
-        self.save(update_fields=["done_at"])

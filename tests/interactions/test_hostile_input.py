@@ -39,6 +39,12 @@ def test_odd_ids_never_cause_a_server_error(owner_client, owner, value):
     assert owner_client.get(LOG_URL, {"event": value}).status_code == 200
     assert owner_client.post(LOG_URL, {"add_contact": value}).status_code == 200
     assert owner_client.post(LOG_URL, {"reuse": f"abcdef12:{value}"}).status_code == 200
+    assert owner_client.post(LOG_URL, {"different": value}).status_code == 200
+    assert owner_client.post(reverse("interactions:log-undo"), {"batch": value}).status_code == 302
+    assert owner_client.get(reverse("interactions:log-saved"), {"batch": value}).status_code == 302
+    assert (
+        owner_client.get(reverse("interactions:attendee-row"), {"name": value}).status_code == 200
+    )
     assert (
         owner_client.get(reverse("interactions:attendee-row"), {"contact": value}).status_code
         == 404
@@ -49,6 +55,13 @@ def test_odd_ids_never_cause_a_server_error(owner_client, owner, value):
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.due_on == TODAY()
+
+
+def test_a_tampered_checked_name_is_just_checked_again(owner_client, owner):
+    ContactFactory(owner=owner, full_name="Lena Fjeld")
+    response = _log(owner_client, [{"full_name": "Lena Fjeld", "checked": "x" * 5000}])
+    assert "Someone like this is already in your network" in response.content.decode()
+    assert not Interaction.objects.exists()
 
 
 def test_a_nul_byte_in_the_search_is_harmless(owner_client, owner):
