@@ -31,7 +31,6 @@ from django.utils import timezone
 from interactions.models import Event, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from portability.importing import (
-    MAX_UPLOAD_BYTES,
     UPSERT_BATCH,
     ContactMatcher,
     ImportFileError,
@@ -44,6 +43,9 @@ from portability.importing import (
 )
 
 SOURCE = "ics"
+# icalendar holds the whole parsed calendar, about 40 times its size, and parses about 2 MB a
+# second here: ten years of a busy Google calendar is a few MB.
+MAX_CALENDAR_BYTES = 10 * 1024 * 1024
 DEFAULT_WINDOW = datetime.timedelta(days=365)
 # A weekly meeting over ten years is 520 times; more than that is a calendar artefact.
 MAX_PER_SERIES = 600
@@ -145,8 +147,11 @@ def ics_import(
 
 
 def _read_calendar(path: Path, name: str) -> icalendar.Calendar:
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(f"{name} is larger than Kith accepts for a calendar.")
+    if path.stat().st_size > MAX_CALENDAR_BYTES:
+        raise ImportFileError(
+            f"{name} is larger than {MAX_CALENDAR_BYTES // 2**20} MB, more than Kith reads as "
+            "one calendar. Export a shorter period, or one calendar at a time."
+        )
     text = path.read_text(encoding=detect_encoding(lambda: path.open("rb"), name))
     text = text.replace("\x00", "").strip()
     if not text[:20].upper().startswith("BEGIN:VCALENDAR"):
