@@ -1,5 +1,6 @@
 """LinkedIn profile addresses, normalised so that one person has one address."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 CANONICAL_HOST = "www.linkedin.com"
 PROFILE_PREFIXES = ("in", "pub")
 MAX_LENGTH = 300  # Contact.linkedin_url's
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def normalize_linkedin_url(value: str) -> str:
@@ -20,7 +22,7 @@ def normalize_linkedin_url(value: str) -> str:
         return ""
     # urlsplit silently drops line breaks; refused instead, as no real address has one (and
     # one in a vCard line would start a card of the sender's choosing).
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+    if CONTROL_CHARACTERS.search(value):
         raise ValidationError(
             "A web address cannot contain line breaks or other control characters.",
             code="control_character",

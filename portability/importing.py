@@ -2,6 +2,7 @@
 reading (size limits, zip bombs, encodings) and matching people to existing contacts."""
 
 import codecs
+import functools
 import io
 import itertools
 import unicodedata
@@ -264,8 +265,12 @@ class ContactMatcher:
         return bool(url and known and known.url and known.url != url)
 
 
+@functools.lru_cache(maxsize=65536)
 def linkedin_url_or_blank(value: str | None) -> str:
-    """A normalised profile address, or "" for anything that is not one (e.g. a bare /in)."""
+    """A normalised profile address, or "" for anything that is not one (e.g. a bare /in).
+
+    Cached: a messages file names the same few thousand addresses hundreds of thousands of times.
+    """
     try:
         return normalize_linkedin_url(value or "")
     except ValidationError:

@@ -48,6 +48,7 @@ BATCH = 1000
 # A long message is fine; what is longer than a line Kith reads is refused by text_lines.
 csv.field_size_limit(MAX_LINE_CHARACTERS)
 HEADER_SEARCH_ROWS = 20
+OWNER_SAMPLE_ROWS = 5000
 Opener = Callable[[], BinaryIO]
 
 CONNECTIONS = "Connections.csv"
@@ -254,6 +255,14 @@ def _data_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict
 def _parse(value: str, formats: tuple[str, ...]) -> datetime.datetime | None:
     """The date and time in value, or None; years LinkedIn cannot have written count as None."""
     value = " ".join(value.split())[:40]
+    if value[:4].isdigit():
+        # ISO dates (most of them, in a messages file) are read ten times faster this way.
+        try:
+            parsed = datetime.datetime.fromisoformat(value.removesuffix(" UTC"))
+        except ValueError:
+            parsed = None
+        if parsed and (parsed.tzinfo is None or any("%z" in fmt for fmt in formats)):
+            return parsed if 1990 <= parsed.year <= 2200 else None
     for fmt in formats:
         try:
             parsed = datetime.datetime.strptime(value, fmt)
@@ -529,7 +538,8 @@ def _recognise_owner(context: _Context, opener: Opener, name: str) -> None:
     wrote the OUTGOING messages (or, with none, received the INCOMING ones). Otherwise, without
     an invitation to tell, the owner is whoever sent the most messages."""
     urls, senders, outgoing, incoming = Counter(), Counter(), set(), Counter()
-    for _, row in _rows(opener, name, MESSAGES):
+    # The owner takes part in every conversation: the first rows are enough to tell.
+    for _, row in itertools.islice(_rows(opener, name, MESSAGES), OWNER_SAMPLE_ROWS):
         sender = normalize_name(_person_name(row.get("from")))
         direction = (row.get("direction") or "").strip().upper()
         if direction == "OUTGOING" and sender:
