@@ -173,7 +173,7 @@ def meeting_undo(owner, batch: uuid.UUID) -> Undone | None:
         contact_ids = set(interactions.values_list("contact_id", flat=True))
         event_ids = set(interactions.exclude(event=None).values_list("event_id", flat=True))
         follow_ups, _ = FollowUp.objects.owned_by(owner).filter(interaction__batch=batch).delete()
-        removed, _ = interactions.delete()
+        _, deleted = interactions.delete()
         # "Nothing else": no interaction, follow-up, invitation, tag or photo added since.
         lonely = Contact.objects.owned_by(owner).filter(
             pk__in=claim.contacts_created.values("pk"),
@@ -191,7 +191,12 @@ def meeting_undo(owner, batch: uuid.UUID) -> Undone | None:
             event_name = next(iter(empty.values_list("name", flat=True)), None)
             empty.delete()
         contacts_refresh_interaction_stats(contact_ids)
-    return Undone(interactions=removed, follow_ups=follow_ups, contacts=names, event=event_name)
+    return Undone(
+        interactions=deleted.get(Interaction._meta.label, 0),
+        follow_ups=follow_ups,
+        contacts=names,
+        event=event_name,
+    )
 
 
 def follow_up_done_log(follow_up: FollowUp, **fields) -> Interaction | None:

@@ -161,3 +161,29 @@ def test_a_form_submitted_again_after_its_undo_logs_nothing(owner_client, owner)
     response = _post(owner_client, batch=batch, event="none", rows=[{"contact": contact.pk}])
     assert response.status_code == 302
     assert not Interaction.objects.exists()
+
+
+def test_undoing_thirty_people_costs_the_same_as_undoing_three(
+    owner_client, owner, django_assert_num_queries
+):
+    def undo(count):
+        known = ContactFactory.create_batch(count, owner=owner)
+        rows = [{"contact": c.pk, "follow_up": "7"} for c in known] + [
+            {"full_name": f"New {n}", "checked": f"New {n}"} for n in range(count)
+        ]
+        batch = uuid.uuid4()
+        assert _post(owner_client, batch=batch, rows=rows).status_code == 302
+        with django_assert_num_queries(QUERIES_TO_UNDO):
+            owner_client.post(UNDO_URL, {"batch": batch})
+        assert not Interaction.objects.filter(batch=batch).exists()
+
+    undo(3)
+    undo(30)
+
+
+# 1 session, 2 user, savepoint 3 and release 25, 4 claim the undo, 5 the log, 6-7 its people
+# and event, 8 its follow-ups, 9-11 its interactions (found, follow-ups unlinked, deleted),
+# 12 the new people left alone, 13-19 their deletion (found, their interactions, tags, log
+# links, follow-ups, invitations, the rows), 20-23 the event it created, now empty (named,
+# found, unlinked, deleted), 24 the figures on Contact.
+QUERIES_TO_UNDO = 25
