@@ -182,6 +182,7 @@ def test_an_import_whose_worker_process_is_killed_completes_once(owner, tmp_path
         _wait_for(run, lambda run: run.is_finished)
     finally:
         output = celery.stop()
+    run.refresh_from_db()  # the worker deletes the upload just after recording the outcome
     assert killed
     assert run.status == "done", (
         f"status {run.status!r}, error {run.error!r}; celery said:\n{output}"
