@@ -54,6 +54,11 @@ Opener = Callable[[], BinaryIO]
 CONNECTIONS = "Connections.csv"
 INVITATIONS = "Invitations.csv"
 MESSAGES = "messages.csv"
+# Past these a file is refused while it is read, before it costs a worker minutes: LinkedIn caps
+# a network at 30,000 connections; the busiest inboxes hold a few hundred thousand messages.
+MAX_ROWS = {CONNECTIONS: 50_000, INVITATIONS: 200_000, MESSAGES: 2_000_000}
+MAX_EMPTY_ROWS = 10_000
+MAX_UNREADABLE_ROWS = 10_000
 # What identifies each file's header row: the columns it must have, in one of its shapes.
 REQUIRED = {
     CONNECTIONS: (("first name", "last name", "connected on"),),
@@ -101,6 +106,7 @@ class _Context:
     touched: set[int] = field(default_factory=set)
     # The matcher knows a person read from the file by a negative key until they are saved.
     next_key: int = -1
+    unreadable: int = 0
 
 
 def linkedin_import(
@@ -234,14 +240,34 @@ def _rows(
         ) from None
     except csv.Error as error:
         raise ImportFileError(f"{name}, line {reader.line_num}: {error}.") from error
-    return _data_rows(reader, header, name)
+    return _data_rows(reader, header, name, kind)
 
 
-def _data_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+def _data_rows(
+    reader, header: list[str], name: str, kind: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows with something in them, refusing the file as soon as it holds more rows than
+    the export can have, or more empty rows than full ones (a small zip can unpack to millions
+    of empty lines; reading them all would tie up a worker for minutes)."""
+    rows = empty = 0
     try:
         for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield reader.line_num, dict(zip(header, cells, strict=False))
+            if not any(cell.strip() for cell in cells):
+                empty += 1
+                if empty > MAX_EMPTY_ROWS and empty > rows:
+                    raise ImportFileError(
+                        f"{name}, line {reader.line_num}: more than {MAX_EMPTY_ROWS:,} empty "
+                        f"rows and only {rows:,} with something in them; is this really "
+                        f"LinkedIn's {kind}?"
+                    )
+                continue
+            rows += 1
+            if rows > MAX_ROWS[kind]:
+                raise ImportFileError(
+                    f"{name}, line {reader.line_num}: more than {MAX_ROWS[kind]:,} rows, more "
+                    f"than LinkedIn's {kind} ever holds; is this really an export?"
+                )
+            yield reader.line_num, dict(zip(header, cells, strict=False))
     except csv.Error as error:
         if "field limit" in str(error):
             raise ImportFileError(
@@ -250,6 +276,18 @@ def _data_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict
         raise ImportFileError(
             f"{name}, line {reader.line_num}: {error}; the file may be cut short."
         ) from error
+
+
+def _unreadable(context: _Context, name: str, line: int, reason: str) -> None:
+    """Skip a row whose values make no sense; past MAX_UNREADABLE_ROWS of them the file is
+    refused, as reading on would cost a worker minutes to import next to nothing."""
+    context.summary.skip(name, line, reason)
+    context.unreadable += 1
+    if context.unreadable > MAX_UNREADABLE_ROWS:
+        raise ImportFileError(
+            f"{name}: more than {MAX_UNREADABLE_ROWS:,} rows cannot be read, the last at line "
+            f"{line}: {reason[:200]} Is this really LinkedIn's export?"
+        )
 
 
 def _parse(value: str, formats: tuple[str, ...]) -> datetime.datetime | None:
@@ -300,8 +338,8 @@ def _connection(context: _Context, name: str, line: int, row: dict[str, str]) ->
         return None
     connected = _parse(row.get("connected on", ""), CONNECTION_DATE_FORMATS)
     if connected is None:
-        context.summary.skip(
-            name, line, f"“{row.get('connected on', '')}” in Connected On is not a date."
+        _unreadable(
+            context, name, line, f"“{row.get('connected on', '')}” in Connected On is not a date."
         )
         return None
     email = clean_text(row.get("email address"), 254).lower()
@@ -424,14 +462,17 @@ def _import_invitations(context: _Context, opener: Opener, name: str) -> None:
 def _invitation(context: _Context, name: str, line: int, row: dict[str, str]) -> Invitation | None:
     direction = row.get("direction", "").strip().upper()
     if direction not in {"INCOMING", "OUTGOING"}:
-        context.summary.skip(
-            name, line, f"Direction is “{row.get('direction', '')}”, not INCOMING or OUTGOING."
+        _unreadable(
+            context,
+            name,
+            line,
+            f"Direction is “{row.get('direction', '')}”, not INCOMING or OUTGOING.",
         )
         return None
     sent = _parse(row.get("sent at", ""), INVITATION_DATE_FORMATS)
     if sent is None:
-        context.summary.skip(
-            name, line, f"“{row.get('sent at', '')}” in Sent At is not a date and time."
+        _unreadable(
+            context, name, line, f"“{row.get('sent at', '')}” in Sent At is not a date and time."
         )
         return None
     incoming = direction == "INCOMING"
@@ -602,7 +643,7 @@ def _message(context, name: str, line: int, row: dict[str, str], local, talks: d
         return
     sent = _parse(row.get("date", ""), MESSAGE_DATE_FORMATS)
     if sent is None:
-        context.summary.skip(name, line, f"“{row.get('date', '')}” in DATE is not a date and time.")
+        _unreadable(context, name, line, f"“{row.get('date', '')}” in DATE is not a date and time.")
         return
     sent = sent if sent.tzinfo else sent.replace(tzinfo=datetime.UTC)
     if direction in {"INCOMING", "OUTGOING"}:

@@ -6,13 +6,14 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from interactions.models import Interaction
 from network.models import Contact
 from portability.duplicates import contacts_merge
 from portability.ics import ics_import
 from portability.importing import ImportFileError
-from portability.linkedin import linkedin_import
+from portability.linkedin import MAX_ROWS, linkedin_import
 from portability.models import ImportRun
 from portability.runs import import_run_execute
 from portability.vcard import vcard_import
@@ -152,3 +153,116 @@ def test_odd_requests_to_the_import_pages_never_fail(owner_client):
     )
     assert "Choose a day between 1990 and today" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def _zip_of(path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return path
+
+
+def _patched(path, *, method: int | None = None, flags: int = 0):
+    """The zip at path with every member's method or flag bits rewritten, as odd tools do."""
+    data = bytearray(path.read_bytes())
+    for signature, flag_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        at = data.find(signature)
+        while at != -1:
+            if method is not None:
+                data[at + method_at : at + method_at + 2] = method.to_bytes(2, "little")
+            data[at + flag_at] |= flags
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip_member_compressed_in_an_unknown_way_is_named(owner, tmp_path):
+    path = _zip_of(
+        tmp_path / "export.zip", {"Connections.csv": HEADER.encode()}, zipfile.ZIP_STORED
+    )
+    with pytest.raises(ImportFileError) as refused:
+        linkedin_import(owner, _patched(path, method=99))
+    assert str(refused.value).startswith(
+        "export.zip: Connections.csv is compressed in a way Kith cannot read"
+    )
+
+
+def test_an_encrypted_zip_member_is_named(owner, tmp_path):
+    path = _zip_of(
+        tmp_path / "export.zip", {"Connections.csv": HEADER.encode()}, zipfile.ZIP_STORED
+    )
+    with pytest.raises(ImportFileError, match=r"export\.zip: Connections\.csv is encrypted"):
+        linkedin_import(owner, _patched(path, flags=0x1))
+
+
+def test_a_zip_with_a_damaged_directory_is_refused_with_its_name(owner, tmp_path):
+    path = _zip_of(tmp_path / "export.zip", {"Connections.csv": HEADER.encode()})
+    path.write_bytes(path.read_bytes().replace(b"PK\x01\x02", b"PK\x09\x09"))
+    with pytest.raises(ImportFileError, match=r"export\.zip is a damaged zip file"):
+        linkedin_import(owner, path)
+
+
+@pytest.mark.parametrize(
+    ("member", "header", "blank"),
+    [
+        ("Connections.csv", HEADER.encode(), b"\n"),
+        ("Connections.csv", HEADER.encode(), b",,,,,,\r\n"),
+        ("messages.csv", b"CONVERSATION ID,FROM,TO,DATE,FOLDER\n", b"\r\n"),
+    ],
+    ids=["newlines", "empty-cells", "messages-crlf"],
+)
+def test_a_small_zip_of_millions_of_empty_lines_is_refused_while_reading(
+    owner, tmp_path, member, header, blank
+):
+    path = tmp_path / "export.zip"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(member, "w") as stream,
+    ):
+        stream.write(header)
+        for _ in range(20):
+            stream.write(blank * 100_000)
+    with pytest.raises(ImportFileError, match="more than 10,000 empty rows and only"):
+        linkedin_import(owner, path)
+    assert not Contact.objects.exists()
+
+
+def test_a_file_of_rows_that_make_no_sense_is_refused_past_a_budget(owner, tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text(HEADER + "x,y,,,,,z\n" * 10_001 + "Ann,Lee,,,,,02 Mar 2026\n")
+    with pytest.raises(ImportFileError) as refused:
+        linkedin_import(owner, path)
+    assert str(refused.value) == (
+        "Connections.csv: more than 10,000 rows cannot be read, the last at line 10002: “z” in "
+        "Connected On is not a date. Is this really LinkedIn's export?"
+    )
+    assert not Contact.objects.exists()
+
+
+def test_more_connections_than_linkedin_allows_are_refused(owner, tmp_path, monkeypatch):
+    monkeypatch.setitem(MAX_ROWS, "Connections.csv", 100)
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        HEADER + "".join(f"Ann,Lee,linkedin.com/in/ann-{n},,,,02 Mar 2026\n" for n in range(101))
+    )
+    with pytest.raises(ImportFileError, match="line 102: more than 100 rows"):
+        linkedin_import(owner, path)
+
+
+def test_an_unreadable_address_in_log_a_meeting_is_a_message_not_an_error(owner_client):
+    response = owner_client.post(
+        reverse("interactions:log-meeting"),
+        {
+            "event": "new",
+            "name": "Summit",
+            "date": timezone.localdate().isoformat(),
+            "batch": "0b0e7a3c-0000-4000-8000-000000000001",
+            "row": ["0000000a"],
+            "row-0000000a-kind": "in_person",
+            "row-0000000a-full_name": "Ana Lima",
+            "row-0000000a-linkedin_url": "http://[::1",
+        },
+    )
+    assert response.status_code == 200
+    assert "not a web address Kith can read" in response.content.decode()
+    assert not Contact.objects.exists()
