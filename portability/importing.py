@@ -104,7 +104,7 @@ class LimitedReader(io.RawIOBase):
             data = self.stream.read(min(len(buffer), self.left + 1))
         except ZIP_READ_ERRORS as error:
             raise ImportFileError(
-                f"{self.name} in the zip cannot be read ({error}); download the export again."
+                f"{self.name} cannot be read ({error}); download the export again."
             ) from error
         if len(data) > self.left:
             raise ImportFileError(

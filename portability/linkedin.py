@@ -181,7 +181,9 @@ def _zip_members(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[Opener,
 def _member_opener(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> Opener:
     def opener():
         try:
-            return LimitedReader(archive.open(member), member.file_size, member.filename)
+            return LimitedReader(
+                archive.open(member), member.file_size, f"{name}: {member.filename}"
+            )
         except NotImplementedError as error:
             raise ImportFileError(
                 f"{name}: {member.filename} is compressed in a way Kith cannot read ({error}); "

@@ -193,11 +193,18 @@ def _cases() -> list[tuple[str, str, bytes]]:
 CASES = _cases()
 
 
+def _ics_import(owner, path: Path) -> None:
+    ics_import(owner, path, since=datetime.date(2026, 1, 1), until=datetime.date(2026, 3, 31))
+
+
+IMPORTERS = {"linkedin": linkedin_import, "vcard": vcard_import, "ics": _ics_import}
+
+
 def _import(owner, path: Path) -> None:
     if path.suffix == ".vcf":
         vcard_import(owner, path)
     elif path.suffix == ".ics":
-        ics_import(owner, path, since=datetime.date(2026, 1, 1), until=datetime.date(2026, 3, 31))
+        _ics_import(owner, path)
     else:
         linkedin_import(owner, path)
 
@@ -228,3 +235,18 @@ def test_a_mutated_file_imports_or_is_refused_with_a_message(
         message = str(error)
         assert message.strip(), "an import was refused without saying why"
         assert "Traceback" not in message
+
+
+@pytest.mark.parametrize("importer", IMPORTERS)
+@pytest.mark.parametrize("base", [*BASES, ZIP], ids=lambda path: path.name)
+def test_any_fixture_given_to_any_importer_imports_or_is_refused_with_a_message(
+    owner, known_people, tmp_path, base, importer
+):
+    # Under the name the importer expects, as a person who picked the wrong kind would send it.
+    suffix = {"linkedin": ".csv", "vcard": ".vcf", "ics": ".ics"}[importer]
+    path = tmp_path / f"upload{suffix}"
+    path.write_bytes(base.read_bytes())
+    try:
+        IMPORTERS[importer](owner, path)
+    except ImportFileError as error:
+        assert str(error).strip(), "an import was refused without saying why"
