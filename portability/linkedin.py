@@ -675,8 +675,8 @@ def _not_found(context: _Context, others: list[tuple[str, str]]) -> str:
     for person, url in others:
         if not url and (namesakes := context.matcher.namesakes(person)) > 1:
             return (
-                f"{namesakes} of your contacts are called {person[:100]}; Kith does not guess "
-                "which one wrote this, and the export does not say."
+                f"{namesakes} of your contacts are called {person[:100]}; the export does not "
+                "say which one this conversation is with, and Kith does not guess."
             )
     return f"{', '.join(n or url for n, url in others)[:100]} is not in your contacts."
 
