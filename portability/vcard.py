@@ -414,12 +414,16 @@ def _is_embedded(photo: ContentLine) -> bool:
 
 
 def _match(context: _Context, card: _Card) -> int | None:
-    matcher, url = context.matcher, card.fields["linkedin_url"]
-    key = matcher.match(url=url) if url else None
-    for email in card.emails:
-        key = key or matcher.match(email=email)
-    key = key or matcher.match(name=card.full_name, company=card.fields["company"])
-    return None if key is None else context.saved_pks.get(key, key)
+    # One call with everything the card says, so that a different profile or email rules a
+    # namesake out (DESIGN.md, "Identity"); once per email, as a card may have several.
+    fields = card.fields
+    for email in card.emails or [""]:
+        key = context.matcher.match(
+            url=fields["linkedin_url"], email=email, name=card.full_name, company=fields["company"]
+        )
+        if key is not None:
+            return context.saved_pks.get(key, key)
+    return None
 
 
 def _save_batch(context: _Context, cards: list[_Card]) -> None:
@@ -484,9 +488,8 @@ def _fill(context: _Context, contact: Contact, key: int, card: _Card) -> bool:
             holder = context.matcher.match(url=value)
             if context.saved_pks.get(holder, holder) not in (None, key):
                 continue  # another contact has this profile already
-            context.matcher.by_url.setdefault(value, key)
-        if name == "email":
-            context.matcher.by_email.setdefault(value, key)
+        if name in ("linkedin_url", "email"):
+            context.matcher.learn(key, **{"url" if name == "linkedin_url" else name: value})
         setattr(contact, name, value)
         changed = True
     return changed

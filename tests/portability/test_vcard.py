@@ -357,6 +357,36 @@ def test_the_same_person_twice_in_a_file_is_one_contact(owner, tmp_path, monkeyp
     assert [tag.name for tag in ada.tags.all()] == ["Maths"]
 
 
+def test_a_namesake_with_another_profile_or_email_is_another_person(owner, tmp_path):
+    david = ContactFactory(
+        owner=owner,
+        full_name="David Chen",
+        company="Acme",
+        linkedin_url="https://www.linkedin.com/in/david-chen-1",
+        email="d1@example.org",
+    )
+    card = "BEGIN:VCARD\nVERSION:3.0\nFN:David Chen\nORG:Acme\n{extra}END:VCARD\n"
+    path = _write(
+        tmp_path,
+        card.format(extra="URL;TYPE=linkedin:https://www.linkedin.com/in/david-chen-2\n")
+        + card.format(extra="EMAIL:d3@example.org\n")
+        + card.format(extra="EMAIL:D1@example.org\n"),
+    )
+
+    summary = vcard_import(owner, path)
+
+    assert dict(summary.counts["contacts"]) == {"created": 2, "unchanged": 1}
+    assert sorted(
+        Contact.objects.filter(owner=owner).values_list("linkedin_url", "email")
+    ) == sorted(
+        [
+            (david.linkedin_url, "d1@example.org"),
+            ("https://www.linkedin.com/in/david-chen-2", ""),
+            ("", "d3@example.org"),
+        ]
+    )
+
+
 def test_tags_in_any_script_are_added_once(owner, tmp_path):
     TagFactory(owner=owner, name="ärzte")
     path = _write(
