@@ -8,8 +8,6 @@ so 30,000 contacts take one to two seconds rather than 450 million comparisons.
 """
 
 import itertools
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,6 +19,7 @@ from interactions.models import FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact
+from network.names import name_words
 from portability.importing import external_ids_move, normalize_name
 
 NAME_THRESHOLD = 90  # token_sort_ratio, after the company bonus or penalty
@@ -192,14 +191,16 @@ def _same_value_pairs(rows: list[_Row], field: str, reason):
             groups[value].append(row)
     for value, group in groups.items():  # in order of the group's oldest contact
         for first, second in itertools.combinations(group, 2):
-            yield first, second, reason(value)
+            if not _profiles_differ(first, second):
+                yield first, second, reason(value)
 
 
-def _name_words(name: str) -> list[str]:
-    """The name's words, with case, accents and punctuation dropped."""
-    folded = unicodedata.normalize("NFKD", normalize_name(name))
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
-    return re.sub(r"[^\w\s]", " ", folded).split()
+def _profiles_differ(first: _Row, second: _Row) -> bool:
+    """Two LinkedIn profiles are two people, whatever their names or emails (DESIGN.md,
+    "Identity"): such a pair is never offered as a duplicate."""
+    return bool(first.linkedin_url and second.linkedin_url) and (
+        first.linkedin_url != second.linkedin_url
+    )
 
 
 def _company_adjustment(first: _Row, second: _Row) -> int:
@@ -216,7 +217,7 @@ def _similar_name_pairs(rows: list[_Row]):
     plain_keys: list[str] = []
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
-        words = _name_words(row.name)
+        words = name_words(row.name)
         sorted_keys.append(" ".join(sorted(words)))
         plain_keys.append(" ".join(words))
         if words:
@@ -242,6 +243,8 @@ def _similar_name_pairs(rows: list[_Row]):
 
     ranked = []
     for (i, j), score in scores.items():
+        if _profiles_differ(rows[i], rows[j]):
+            continue
         strength = score + _company_adjustment(rows[i], rows[j])
         if strength >= NAME_THRESHOLD:
             ranked.append((-strength, -score, rows[i].pk, rows[j].pk, i, j))

@@ -91,6 +91,29 @@ def test_similar_names_at_different_companies_are_not_a_pair(owner):
     assert duplicate_pairs(owner) == []
 
 
+def test_namesakes_with_different_linkedin_profiles_are_never_a_pair(owner):
+    ContactFactory(
+        owner=owner,
+        full_name="David Chen",
+        company="Acme",
+        email="david@acme.example",
+        linkedin_url="https://www.linkedin.com/in/david-chen-1",
+    )
+    ContactFactory(
+        owner=owner,
+        full_name="David Chen",
+        company="Acme",
+        email="david@acme.example",
+        linkedin_url="https://www.linkedin.com/in/david-chen-2",
+    )
+    no_profile = ContactFactory(owner=owner, full_name="David Chen", company="Acme")
+
+    pairs = duplicate_pairs(owner)
+
+    assert len(pairs) == 2
+    assert all(no_profile in (pair.first, pair.second) for pair in pairs)
+
+
 def test_pairs_come_strongest_first_and_each_once(owner):
     # Same email and similar names: one pair, for the email.
     ContactFactory(owner=owner, full_name="Kari Nordmann", email="kari@example.org")
