@@ -79,9 +79,7 @@ def test_another_user_never_sees_or_changes_the_owners_objects(
     else:
         assert response.status_code in {200, 302, 405}, f"{url} answered {response.status_code}"
         body = b"".join(response) if response.streaming else response.content
-        assert MARKER not in body.decode(), (
-            f"{url} shows the owner's data to another user"
-        )
+        assert MARKER not in body.decode(), f"{url} shows the owner's data to another user"
 
 
 @pytest.mark.parametrize(
