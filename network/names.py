@@ -1,4 +1,9 @@
-"""Names as people type them differently: one folded form for comparing them."""
+"""Names as people type them differently, folded for comparing them.
+
+normalize_name is the strict form an import matches people by (case and spacing only: an
+import never takes "Soren" for "Søren"); name_words and name_key also drop accents and
+punctuation, for finding someone who may be the same person (similar.py, the duplicates page).
+"""
 
 import re
 import unicodedata
@@ -9,10 +14,15 @@ _LETTERS = str.maketrans(
 )
 
 
+def normalize_name(name: str) -> str:
+    """A name for matching: Unicode-normalised, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def name_words(name: str) -> list[str]:
     """The name's words with case, accents, punctuation and spacing dropped:
     "  Léna  FJELD-Ørn " gives ["lena", "fjeld", "orn"]."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    folded = unicodedata.normalize("NFKD", normalize_name(name))
     folded = "".join(char for char in folded if not unicodedata.combining(char))
     return re.sub(r"[^\w\s]|_", " ", folded.translate(_LETTERS)).split()
 

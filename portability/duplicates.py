@@ -19,8 +19,8 @@ from interactions.models import FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact
-from network.names import name_words
-from portability.importing import external_ids_move, normalize_name
+from network.names import name_words, normalize_name
+from portability.importing import external_ids_move
 
 NAME_THRESHOLD = 90  # token_sort_ratio, after the company bonus or penalty
 SAME_COMPANY_BONUS = 5

@@ -5,7 +5,6 @@ import codecs
 import functools
 import io
 import itertools
-import unicodedata
 import zipfile
 import zlib
 from collections import Counter, defaultdict
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact
+from network.names import normalize_name
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
@@ -150,11 +150,6 @@ def text_lines(open_binary: Callable[[], BinaryIO], name: str, encoding: str = "
                     f"{name}, line {number}, is longer than 1 MB; is this really an export?"
                 )
             yield line.replace("\x00", "")
-
-
-def normalize_name(name: str) -> str:
-    """A name for matching: Unicode-normalised, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def clean_text(value: str | None, max_length: int) -> str:

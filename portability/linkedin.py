@@ -26,6 +26,7 @@ from interactions.models import Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from network.models import Contact, OwnerSettings
+from network.names import normalize_name
 from portability.importing import (
     MAX_LINE_CHARACTERS,
     MAX_UNZIPPED_BYTES,
@@ -39,7 +40,6 @@ from portability.importing import (
     contact_external_id,
     detect_encoding,
     linkedin_url_or_blank,
-    normalize_name,
     rows_upsert,
     text_lines,
 )
