@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from interactions.models import FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
+from network.forms import ContactForm
 from network.models import Contact
 from network.names import name_words, normalize_name
 from portability.importing import external_ids_move
@@ -43,21 +44,9 @@ FILLED_FIELDS = (
 )
 # Contact details that cannot be kept twice: when both differ, the other's go into the notes.
 KEPT_IN_NOTES = (("email", "email"), ("phone", "phone"), ("linkedin_url", "LinkedIn"))
-# What the owner picks, field by field, when both records have a different value.
-CHOSEN_FIELDS = (
-    "full_name",
-    "company",
-    "title",
-    "stands_for",
-    "email",
-    "phone",
-    "linkedin_url",
-    "location",
-    "how_we_met",
-    "linkedin_status",
-    "connected_on",
-    "closeness",
-)
+# What the owner picks, field by field, when both records have a different value: what the
+# contact form edits, in its order, but the photo (a blank one is filled) and the notes (joined).
+CHOSEN_FIELDS = tuple(name for name in ContactForm.Meta.fields if name not in {"photo", "notes"})
 PICK_PREFIX = "pick_"
 LINKEDIN_STRENGTH = {
     Contact.LinkedInStatus.NOT_CONNECTED: 0,
