@@ -4,7 +4,6 @@ is data loss. One person per profile address; names decide only when nothing els
 import csv
 import datetime
 import io
-import random
 from collections import defaultdict
 
 import pytest
@@ -13,31 +12,14 @@ from django.db.models import Count
 from interactions.models import Interaction
 from network.models import Contact
 from portability.linkedin import linkedin_import
+from portability.management.commands.benchmark_linkedin import (
+    CONNECTIONS_HEADER,
+    MESSAGES_HEADER,
+    linkedin_export_generate,
+)
 from tests.factories import ContactFactory
 
 OWNER_URL = "https://www.linkedin.com/in/the-owner"
-CONNECTIONS_HEADER = [
-    "First Name",
-    "Last Name",
-    "URL",
-    "Email Address",
-    "Company",
-    "Position",
-    "Connected On",
-]
-MESSAGES_HEADER = [
-    "CONVERSATION ID",
-    "CONVERSATION TITLE",
-    "FROM",
-    "SENDER PROFILE URL",
-    "TO",
-    "RECIPIENT PROFILE URLS",
-    "DATE",
-    "SUBJECT",
-    "CONTENT",
-    "FOLDER",
-    "ATTACHMENTS",
-]
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -47,41 +29,15 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 def _homonym_export(tmp_path, connections: int = 1500):
-    """Connections.csv and messages.csv over 10 first and 8 last names at 4 companies (and
-    none), so that most people share their name, and many their name and company, with others.
+    """benchmark_linkedin's export at a test's size: 600 names over 8 companies, so that many
+    people share their name, and some their name and company, with others.
 
-    Returns the two files and, per profile address, the days its person was messaged on."""
-    rng = random.Random(11)
-    first = ["David", "Maria", "Wei", "Anna", "Mohammed", "Sara", "John", "Li", "Olga", "Kofi"]
-    last = ["Chen", "Garcia", "Smith", "Kim", "Nguyen", "Müller", "Silva", "Ali"]
-    companies = ["Acme", "Globex", "Initech", "Umbrella", ""]
-    rows, people = [CONNECTIONS_HEADER], []
-    for n in range(connections):
-        given, family = rng.choice(first), rng.choice(last)
-        url = f"https://www.linkedin.com/in/{given.lower()}-{family.lower()}-{n}"
-        email = f"p{n}@example.org" if n % 5 == 0 else ""
-        company = companies[n % len(companies)]
-        rows.append([given, family, url, email, company, "Engineer", "02 Mar 2026"])
-        people.append((f"{given} {family}", url))
-    connections_path = tmp_path / "Connections.csv"
-    connections_path.write_text(_csv(rows), encoding="utf-8")
-
+    Returns the export's zip and, per profile address, the days its person was messaged on."""
+    path, talks = linkedin_export_generate(tmp_path, connections, messages=2 * connections)
     expected: dict[str, set[datetime.date]] = defaultdict(set)
-    messages = [MESSAGES_HEADER]
-    for n in range(0, connections, 2):
-        name, url = people[n]
-        for day_offset in range(1 + n % 3):
-            when = datetime.datetime(2026, 2, 1, 12) - datetime.timedelta(days=n % 40 + day_offset)
-            stamp = when.strftime("%Y-%m-%d %H:%M:%S UTC")
-            conversation = f"conv-{n}"
-            mine = ["Owner", OWNER_URL, name, url]
-            theirs = [name, url, "Owner", OWNER_URL]
-            for sender in (mine, theirs):
-                messages.append([conversation, "", *sender, stamp, "", "Hi", "INBOX", ""])
-            expected[url].add(when.date())
-    messages_path = tmp_path / "messages.csv"
-    messages_path.write_text(_csv(messages), encoding="utf-8")
-    return connections_path, messages_path, expected
+    for _, url, day in talks:
+        expected[url].add(day)
+    return path, expected
 
 
 def _messaged_days(owner) -> dict[str, set[datetime.date]]:
@@ -94,9 +50,8 @@ def _messaged_days(owner) -> dict[str, set[datetime.date]]:
 
 
 def test_every_connection_row_of_a_homonym_heavy_export_is_its_own_person(owner, tmp_path):
-    connections, messages, expected = _homonym_export(tmp_path)
-    linkedin_import(owner, connections)
-    summary = linkedin_import(owner, messages)
+    export, expected = _homonym_export(tmp_path)
+    summary = linkedin_import(owner, export)
 
     contacts = Contact.objects.filter(owner=owner)
     assert contacts.count() == 1500
@@ -108,15 +63,13 @@ def test_every_connection_row_of_a_homonym_heavy_export_is_its_own_person(owner,
 
 
 def test_importing_the_homonym_heavy_export_again_changes_nothing(owner, tmp_path):
-    connections, messages, _ = _homonym_export(tmp_path, connections=600)
-    for path in (connections, messages):
-        linkedin_import(owner, path)
+    export, _ = _homonym_export(tmp_path, connections=600)
+    linkedin_import(owner, export)
     before = set(Contact.objects.filter(owner=owner).values_list("pk", "linkedin_url", "email"))
     interactions = Interaction.objects.filter(owner=owner).count()
 
-    again = linkedin_import(owner, connections)
+    again = linkedin_import(owner, export)
     assert dict(again.counts["contacts"]) == {"unchanged": 600}
-    again = linkedin_import(owner, messages)
     assert set(again.counts["interactions"]) == {"unchanged"}
     assert set(Contact.objects.filter(owner=owner).values_list("pk", "linkedin_url", "email")) == (
         before

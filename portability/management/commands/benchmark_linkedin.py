@@ -24,6 +24,28 @@ from network.models import Contact
 from portability.linkedin import linkedin_import
 
 OWNER_URL = "https://www.linkedin.com/in/benchmark-owner"
+CONNECTIONS_HEADER = [
+    "First Name",
+    "Last Name",
+    "URL",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+]
+MESSAGES_HEADER = [
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "RECIPIENT PROFILE URLS",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+    "ATTACHMENTS",
+]
 
 
 class Command(BaseCommand):
@@ -41,7 +63,7 @@ class Command(BaseCommand):
         user_model.objects.filter(username="benchmark").delete()
         owner = user_model.objects.create_user("benchmark")
         with tempfile.TemporaryDirectory() as folder:
-            path, talks = _generate(Path(folder), connections, messages)
+            path, talks = linkedin_export_generate(Path(folder), connections, messages)
             self.stdout.write(
                 f"{connection.vendor}: {connections:,} connections, {messages:,} messages, "
                 f"{path.stat().st_size / 2**20:.1f} MB zip"
@@ -170,11 +192,13 @@ def _check(owner, connections: int, talks: set[tuple[str, str, datetime.date]]) 
     )
 
 
-def _generate(
-    folder: Path, connections: int, messages: int
+def linkedin_export_generate(
+    folder: Path, connections: int, messages: int, *, seed: int = 7
 ) -> tuple[Path, set[tuple[str, str, datetime.date]]]:
-    """The export's zip, and the (conversation, profile, day) of every conversation day in it."""
-    rng = random.Random(7)
+    """The export's zip, and the (conversation, profile, day) of every conversation day in it.
+
+    Also the homonym-heavy export of tests/portability/test_identity.py."""
+    rng = random.Random(seed)
     people = [
         (
             rng.choice(FIRST_NAMES),
@@ -187,17 +211,7 @@ def _generate(
     with (folder / "Connections.csv").open("w", newline="", encoding="utf-8") as stream:
         stream.write('Notes:\n"When exporting your connection data..."\n\n')
         writer = csv.writer(stream)
-        writer.writerow(
-            [
-                "First Name",
-                "Last Name",
-                "URL",
-                "Email Address",
-                "Company",
-                "Position",
-                "Connected On",
-            ]
-        )
+        writer.writerow(CONNECTIONS_HEADER)
         for n, (given, family, url) in enumerate(people):
             day = start - datetime.timedelta(days=n % 3000)
             email = f"person{n}@example.org" if n % 5 == 0 else ""
@@ -214,21 +228,7 @@ def _generate(
             )
     with (folder / "messages.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(
-            [
-                "CONVERSATION ID",
-                "CONVERSATION TITLE",
-                "FROM",
-                "SENDER PROFILE URL",
-                "TO",
-                "RECIPIENT PROFILE URLS",
-                "DATE",
-                "SUBJECT",
-                "CONTENT",
-                "FOLDER",
-                "ATTACHMENTS",
-            ]
-        )
+        writer.writerow(MESSAGES_HEADER)
         written, conversation, talks = 0, 0, set()
         while written < messages:
             given, family, url = people[rng.randrange(connections)]
