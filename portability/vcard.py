@@ -22,7 +22,7 @@ import binascii
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import vobject
@@ -99,7 +99,6 @@ class _Context:
     matcher: ContactMatcher
     photo_files: list[str]
     # The matcher knows a new contact by a negative key until it is saved.
-    saved_pks: dict[int, int] = field(default_factory=dict)
     next_key: int = -1
 
 
@@ -422,7 +421,7 @@ def _match(context: _Context, card: _Card) -> int | None:
             url=fields["linkedin_url"], email=email, name=card.full_name, company=fields["company"]
         )
         if key is not None:
-            return context.saved_pks.get(key, key)
+            return key
     return None
 
 
@@ -445,7 +444,7 @@ def _save_batch(context: _Context, cards: list[_Card]) -> None:
     tag_names = {pk: {tag.name.lower() for tag in c.tags.all()} for pk, c in existing.items()}
     created: dict[int, Contact] = {}
     changed: dict[int, Contact] = {}
-    new_tags: list[tuple[int, str]] = []
+    new_tags: list[tuple[Contact, str]] = []
     for card, key in zip(cards, keys, strict=True):
         contact = existing.get(key) or created.get(key)
         is_new = contact is None
@@ -458,7 +457,7 @@ def _save_batch(context: _Context, cards: list[_Card]) -> None:
         for tag in card.tags:
             if tag.lower() not in tag_names[key]:
                 tag_names[key].add(tag.lower())
-                new_tags.append((key, tag))
+                new_tags.append((contact, tag))
                 updated = True
         if card.photo and not contact.photo and _save_photo(context, contact, card.photo):
             updated = True
@@ -469,7 +468,7 @@ def _save_batch(context: _Context, cards: list[_Card]) -> None:
 
     Contact.objects.bulk_create(created.values())
     for key, contact in created.items():
-        context.saved_pks[key] = contact.pk
+        context.matcher.rekey(key, contact.pk)
     now = timezone.now()
     for contact in changed.values():
         contact.updated_at = now
@@ -486,7 +485,7 @@ def _fill(context: _Context, contact: Contact, key: int, card: _Card) -> bool:
             continue
         if name == "linkedin_url":
             holder = context.matcher.match(url=value)
-            if context.saved_pks.get(holder, holder) not in (None, key):
+            if holder not in (None, key):
                 continue  # another contact has this profile already
         if name in ("linkedin_url", "email"):
             context.matcher.learn(key, **{"url" if name == "linkedin_url" else name: value})
@@ -495,7 +494,7 @@ def _fill(context: _Context, contact: Contact, key: int, card: _Card) -> bool:
     return changed
 
 
-def _add_tags(context: _Context, new_tags: list[tuple[int, str]]) -> None:
+def _add_tags(context: _Context, new_tags: list[tuple[Contact, str]]) -> None:
     if not new_tags:
         return
     tags = {
@@ -505,8 +504,8 @@ def _add_tags(context: _Context, new_tags: list[tuple[int, str]]) -> None:
     through = Contact.tags.through
     through.objects.bulk_create(
         [
-            through(contact_id=context.saved_pks.get(key, key), tag_id=tags[name.casefold()].pk)
-            for key, name in new_tags
+            through(contact_id=contact.pk, tag_id=tags[name.casefold()].pk)
+            for contact, name in new_tags
             if name.casefold() in tags
         ],
         ignore_conflicts=True,
