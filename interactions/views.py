@@ -85,8 +85,6 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if _apply_row_action(request, log):  # the page without JavaScript adds and removes rows
             return _render_log(request, log)
-        if meeting_log_exists(request.user, log.posted_batch):
-            return _already_saved(request, log.posted_batch)
         if log.is_valid():
             try:
                 meeting_save(log)
@@ -95,6 +93,10 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
             except PersonTaken:
                 return _render_log(request, log)
             return redirect(f"{reverse('interactions:log-saved')}?batch={log.batch}")
+        # A second submit of a saved form fails validation when the first has just saved the
+        # people it adds ("already in your network"): it lands where the first one did.
+        if meeting_log_exists(request.user, log.posted_batch):
+            return _already_saved(request, log.posted_batch)
     return _render_log(request, log)
 
 
