@@ -12,7 +12,7 @@ import html
 import itertools
 import zipfile
 import zoneinfo
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -581,6 +581,7 @@ def _recognise_owner(context: _Context, opener: Opener, name: str) -> None:
     wrote the OUTGOING messages (or, with none, received the INCOMING ones). Otherwise, without
     an invitation to tell, the owner is whoever sent the most messages."""
     urls, senders, outgoing, incoming = Counter(), Counter(), set(), Counter()
+    names_at: dict[str, Counter] = defaultdict(Counter)  # the names written beside each URL
     # The owner takes part in every conversation: the first rows are enough to tell.
     for _, row in itertools.islice(_rows(opener, name, MESSAGES), OWNER_SAMPLE_ROWS):
         sender = normalize_name(_person_name(row.get("from")))
@@ -591,11 +592,17 @@ def _recognise_owner(context: _Context, opener: Opener, name: str) -> None:
             incoming.update(normalize_name(_person_name(n)) for n in _names(row.get("to")))
         if url := linkedin_url_or_blank(row.get("sender profile url")):
             urls[url] += 1
+            if sender:
+                names_at[url][sender] += 1
         elif sender:
             senders[sender] += 1
     matcher = context.matcher
     if urls and not context.owner_urls:
         context.owner_urls.add(_likeliest(urls, lambda url: matcher.match(url=url) is None))
+    # Recipients are named without their URL: the owner's own name tells them apart.
+    for url in context.owner_urls:
+        if names_at[url]:
+            context.owner_names.add(names_at[url].most_common(1)[0][0])
     if outgoing:
         context.owner_names.update(outgoing)
     elif incoming:

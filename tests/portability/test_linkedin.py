@@ -371,6 +371,27 @@ def test_the_early_2020_messages_file_with_upper_case_columns_and_iso_dates(owne
     ]
 
 
+def test_a_one_to_one_chat_named_without_recipient_urls_is_not_a_group(owner, tmp_path):
+    ContactFactory(
+        owner=owner, full_name="Grace Hopper", linkedin_url="https://www.linkedin.com/in/grace-h"
+    )
+    messages = tmp_path / "messages.csv"
+    messages.write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,DATE,SUBJECT,CONTENT,"
+        "FOLDER\n"
+        "2-abc,,Grace Hopper,https://www.linkedin.com/in/grace-h,Erin Owner,"
+        "2020-06-30 14:10:00 UTC,,Hello &amp; welcome,INBOX\n"
+        "2-abc,,Erin Owner,https://www.linkedin.com/in/erin-owner,Grace Hopper,"
+        "2020-06-30 15:10:00 UTC,,Thanks,SENT\n"
+    )
+
+    linkedin_import(owner, messages)
+
+    interaction = Interaction.objects.get(owner=owner)
+    assert (interaction.contact.full_name, interaction.kind) == ("Grace Hopper", "message")
+    assert interaction.initiated_by == "them"
+
+
 def test_a_2018_export_zip_imports_and_imports_again_unchanged(owner, tmp_path, fixtures):
     path = _zip(
         tmp_path,
