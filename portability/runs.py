@@ -135,7 +135,8 @@ def import_run_execute(run_id: int, *, in_worker: bool = False) -> None:
         logger.warning("Import %s attempt %s was given to another attempt", run_id, run.attempts)
         return
     except ImportFileError as error:
-        _fail(attempt, str(error))
+        # Kith's own failure messages already say so; a file's problem does not.
+        _fail(attempt, f"{error} Nothing was changed.")
     except SoftTimeLimitExceeded:
         _fail(attempt, TOO_LONG)
     except Exception:

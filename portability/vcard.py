@@ -98,6 +98,7 @@ class _Context:
     summary: ImportSummary
     matcher: ContactMatcher
     photo_files: list[str]
+    name: str  # the file's, for the notes in the summary
     # The matcher knows a new contact by a negative key until it is saved.
     next_key: int = -1
 
@@ -117,7 +118,7 @@ def vcard_import(
     photo_files: list[str] = []
     try:
         with transaction.atomic():
-            context = _Context(owner, summary, ContactMatcher(owner), photo_files)
+            context = _Context(owner, summary, ContactMatcher(owner), photo_files, name)
             done = 0
             for batch in itertools.batched(
                 _cards(text_lines(lambda: path.open("rb"), name), name), BATCH
@@ -459,7 +460,7 @@ def _save_batch(context: _Context, cards: list[_Card]) -> None:
                 tag_names[key].add(tag.lower())
                 new_tags.append((contact, tag))
                 updated = True
-        if card.photo and not contact.photo and _save_photo(context, contact, card.photo):
+        if card.photo and not contact.photo and _save_photo(context, contact, card):
             updated = True
         if updated and key in existing:
             changed[key] = contact
@@ -512,14 +513,20 @@ def _add_tags(context: _Context, new_tags: list[tuple[Contact, str]]) -> None:
     )
 
 
-def _save_photo(context: _Context, contact: Contact, photo: ContentLine) -> bool:
-    data = _photo_bytes(photo)
-    if not data:
-        return False
+def _save_photo(context: _Context, contact: Contact, card: _Card) -> bool:
+    """Store the card's photo as a picture Kith drew; one it cannot use is left out, with a
+    note, and the card is still imported."""
+    data = _photo_bytes(card.photo)
     try:
+        if not data:
+            raise ValidationError("it is not an embedded picture of a size Kith keeps")
         image = reencode_photo(data)
-    except ValidationError:
-        return False  # not an image, or too large: the card is still worth importing
+    except ValidationError as error:
+        reason = " ".join(error.messages)
+        context.summary.skip(
+            context.name, card.line, f"The photo of {card.full_name} was left out: {reason}"
+        )
+        return False
     contact.photo.save(image.name, image, save=False)
     context.photo_files.append(contact.photo.name)
     return True

@@ -296,6 +296,10 @@ def test_photos_that_are_not_images_or_too_large_are_left_out(owner, tmp_path, m
 
     assert summary.counts["contacts"]["created"] == 2
     assert not Contact.objects.filter(owner=owner).exclude(photo="").exists()
+    assert [(note["line"], note["reason"][:38]) for note in summary.skipped] == [
+        (1, "The photo of Text Photo was left out: "),
+        (6, "The photo of Big Photo was left out: i"),
+    ]
 
 
 def test_a_cut_off_file_is_refused_and_changes_nothing(
