@@ -131,6 +131,10 @@ def detect_encoding(open_binary: Callable[[], BinaryIO], name: str) -> str:
         except UnicodeDecodeError:
             continue
         return "utf-8-sig" if encoding == "utf-8" else encoding
+    # A damaged zip member reads as garbage; reading it to its end checks its CRC and says so.
+    with open_binary() as stream:
+        while stream.read(1 << 20):
+            pass
     raise ImportFileError(f"{name} is not text in a known encoding (UTF-8 or Windows-1252).")
 
 

@@ -48,6 +48,20 @@ def test_a_damaged_zip_member_is_explained(owner, tmp_path):
         linkedin_import(owner, path)
 
 
+def test_a_zip_member_damaged_into_garbage_is_called_damaged_not_an_odd_encoding(owner, tmp_path):
+    path = _zip_of(
+        tmp_path / "export.zip",
+        # Larger than one read: the garbage is met before the member's end, where the CRC is.
+        {"Connections.csv": (HEADER + "Ann,Lee,,,,,02 Mar 2026\n" * 80_000).encode()},
+        compression=zipfile.ZIP_STORED,
+    )
+    data = bytearray(path.read_bytes())
+    data[2000:2060] = b"\x81\x8d" * 30  # bytes no text encoding Kith reads has; the CRC breaks
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportFileError, match=r"Connections\.csv cannot be read.*Bad CRC"):
+        linkedin_import(owner, path)
+
+
 def test_a_date_linkedin_cannot_have_written_skips_the_row(owner, tmp_path):
     path = tmp_path / "Connections.csv"
     path.write_text(HEADER + "Ann,Lee,,,,,01 Jan 0001\nBo,Ek,,,,,02 Mar 2026\n", encoding="utf-8")
