@@ -251,6 +251,18 @@ class OwnerSettings(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
+    policy_min_known_days = models.PositiveSmallIntegerField(
+        "known for at least (days)",
+        default=0,
+        validators=[MaxValueValidator(3650)],
+        help_text="…or after knowing them this long (from the first interaction) with enough "
+        "interactions (0 turns this rule off).",
+    )
+    policy_min_known_interactions = models.PositiveSmallIntegerField(
+        "interactions while known",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     recall_desired_retention = models.FloatField(
         "recall target",
         default=0.9,
@@ -278,10 +290,10 @@ class OwnerSettings(models.Model):
             raise ValidationError(
                 {"timezone": "Choose a time zone from the list, like Europe/Oslo."}
             )
-        if self.policy_min_in_person == 0 and self.policy_min_virtual == 0:
+        if not (self.policy_min_in_person or self.policy_min_virtual or self.policy_min_known_days):
             raise ValidationError(
-                "Keep at least one rule of your connection policy: in-person meetings or "
-                "virtual interactions."
+                "Keep at least one rule of your connection policy: in-person meetings, "
+                "virtual interactions, or time known."
             )
 
     @classmethod
