@@ -1,16 +1,33 @@
 """Invitations to connect, incoming and outgoing, and the owner's decisions on them."""
 
+import datetime
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from network.linkedin import normalize_linkedin_url
 from network.models import Contact, OwnedQuerySet
 
 
 class InvitationQuerySet(OwnedQuerySet):
     def pending(self) -> "InvitationQuerySet":
         return self.filter(status=Invitation.Status.PENDING)
+
+    def pending_incoming(self, today: datetime.date) -> "InvitationQuerySet":
+        """Pending incoming invitations to decide today: those deferred past today wait."""
+        return self.pending().filter(
+            Q(deferred_until__isnull=True) | Q(deferred_until__lte=today),
+            direction=Invitation.Direction.INCOMING,
+        )
+
+    def pending_outgoing(self) -> "InvitationQuerySet":
+        return self.pending().filter(direction=Invitation.Direction.OUTGOING)
+
+    def decided(self) -> "InvitationQuerySet":
+        return self.exclude(status=Invitation.Status.PENDING)
 
 
 class Invitation(models.Model):
@@ -73,6 +90,175 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} invitation: {self.name}"
+
+    # Decisions. Each is one conditional UPDATE on the state it needs, so of two tabs deciding
+    # the same invitation exactly one wins; the loser gets False and this object is re-read, so
+    # the caller can say what the other tab decided.
+
+    def accept(self, *, today: datetime.date | None = None) -> bool:
+        """Incoming pending -> accepted: the person becomes (or stays) a contact, connected on
+        LinkedIn on today."""
+        today = today or timezone.localdate()
+        now = timezone.now()
+        before = self._state_before()
+        with transaction.atomic():
+            if not self._claim(self.Direction.INCOMING, status=self.Status.ACCEPTED, now=now):
+                return False
+            contact, created = self._contact_to_connect()
+            undo = before | {
+                "created_contact": created,
+                "contact_linkedin_status": contact.linkedin_status,
+                "contact_connected_on": contact.connected_on.isoformat()
+                if contact.connected_on
+                else None,
+            }
+            Contact.objects.filter(pk=contact.pk).update(
+                linkedin_status=Contact.LinkedInStatus.CONNECTED, connected_on=today, updated_at=now
+            )
+            Invitation.objects.filter(pk=self.pk).update(contact=contact, undo_state=undo)
+        self.refresh_from_db()
+        return True
+
+    def decline(self, *, message: str = "") -> bool:
+        """Incoming pending -> declined, keeping the message the owner copied."""
+        return self._claim(
+            self.Direction.INCOMING,
+            status=self.Status.DECLINED,
+            decline_message=message,
+            undo_state=self._state_before(),
+        )
+
+    def defer(self, until: datetime.date) -> bool:
+        """Not yet: stays pending, out of the review until the date."""
+        return self._claim(
+            self.Direction.INCOMING,
+            status=self.Status.PENDING,
+            deferred_until=until,
+            decided_at=None,
+            undo_state=self._state_before(),
+        )
+
+    def withdraw(self) -> bool:
+        """Outgoing pending -> withdrawn (the owner withdraws it on LinkedIn)."""
+        return self._claim(
+            self.Direction.OUTGOING,
+            status=self.Status.WITHDRAWN,
+            undo_state=self._state_before(),
+        )
+
+    def undo(self) -> bool:
+        """Back to exactly the state before the last decision, the contact's LinkedIn state too;
+        a contact the acceptance created goes again unless something else now hangs on it."""
+        before = self.undo_state
+        if not before:
+            return False
+        with transaction.atomic():
+            restored = Invitation.objects.filter(
+                pk=self.pk,
+                status=self.status,
+                decided_at=self.decided_at,
+                deferred_until=self.deferred_until,
+            ).update(
+                status=before["status"],
+                decided_at=_datetime(before["decided_at"]),
+                deferred_until=_date(before["deferred_until"]),
+                decline_message=before["decline_message"],
+                contact_id=before["contact_id"],
+                undo_state={},
+                updated_at=timezone.now(),
+            )
+            if not restored:
+                self.refresh_from_db()
+                return False
+            if "contact_linkedin_status" in before and self.contact_id:
+                self._restore_contact(before)
+        self.refresh_from_db()
+        return True
+
+    def _state_before(self) -> dict:
+        return {
+            "status": self.status,
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "deferred_until": self.deferred_until.isoformat() if self.deferred_until else None,
+            "decline_message": self.decline_message,
+            "contact_id": self.contact_id,
+        }
+
+    def _claim(self, direction: str, *, now: datetime.datetime | None = None, **changes) -> bool:
+        now = now or timezone.now()
+        changes.setdefault("decided_at", now)
+        claimed = Invitation.objects.filter(
+            pk=self.pk,
+            direction=direction,
+            status=self.Status.PENDING,
+            deferred_until=self.deferred_until,
+        ).update(updated_at=now, **changes)
+        self.refresh_from_db()
+        return bool(claimed)
+
+    def _contact_to_connect(self) -> tuple[Contact, bool]:
+        """The invitation's contact, else the owner's contact with its profile address, else a
+        new one; (contact, created)."""
+        if self.contact_id:
+            return Contact.objects.get(pk=self.contact_id), False
+        try:
+            profile = normalize_linkedin_url(self.profile_url)
+        except ValidationError:
+            profile = ""
+        if profile:
+            existing = Contact.objects.owned_by(self.owner_id).filter(linkedin_url=profile).first()
+            if existing:
+                return existing, False
+        contact = Contact(
+            owner_id=self.owner_id,
+            full_name=" ".join(self.name.split()) or profile,
+            title=self.headline,
+            linkedin_url=profile,
+            source=Contact.Source.LINKEDIN
+            if self.source == self.Source.LINKEDIN
+            else Contact.Source.HAND,
+        )
+        try:
+            # A concurrent import may create the same person between the lookup and here: the
+            # unique profile address decides, inside a savepoint so the decision survives.
+            with transaction.atomic():
+                contact.save()
+        except IntegrityError:
+            return Contact.objects.owned_by(self.owner_id).get(linkedin_url=profile), False
+        return contact, True
+
+    def _restore_contact(self, before: dict) -> None:
+        contact = Contact.objects.filter(pk=self.contact_id).first()
+        if contact is None:
+            return
+        if before.get("created_contact") and not _has_anything_but(contact, self):
+            contact.delete()
+            return
+        Contact.objects.filter(pk=contact.pk).update(
+            linkedin_status=before["contact_linkedin_status"],
+            connected_on=_date(before["contact_connected_on"]),
+            updated_at=timezone.now(),
+        )
+
+
+def _has_anything_but(contact: Contact, invitation: Invitation) -> bool:
+    """Whether anything other than this invitation refers to the contact (an interaction, a
+    follow-up, another invitation, a request...): then undoing the acceptance keeps the person."""
+    for relation in contact._meta.related_objects:
+        accessor = relation.related_model._default_manager.filter(**{relation.field.name: contact})
+        if relation.related_model is Invitation:
+            accessor = accessor.exclude(pk=invitation.pk)
+        if accessor.exists():
+            return True
+    return contact.tags.exists()
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _datetime(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
 
 
 class DeclineMessage(models.Model):
