@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -167,6 +168,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SILENCED_SYSTEM_CHECKS: list[str] = []
 
 if not DEBUG:
     # Kith runs behind a TLS-terminating proxy in production.
@@ -184,7 +186,7 @@ if not DEBUG:
     # browsers' built-in HTTPS-only lists and takes months to undo: that is the owner's
     # decision (SECURE_HSTS_PRELOAD=1), so `check --deploy` does not warn while it is off.
     if not SECURE_HSTS_PRELOAD:
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -227,7 +229,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portability.tasks.import_runs_sweep_stalled",
         "schedule": KITH_IMPORT_STALLED_SECONDS / 2,
     },
+    # Every hour: owners whose review day it is in their own time zone, from 08:00 their time,
+    # get the weekly digest once. A digest whose send failed is sent by the next hour's run.
+    "send-weekly-digests": {
+        "task": "invitations.tasks.weekly_digests_send",
+        "schedule": crontab(minute=0),
+    },
 }
+
+# Email (the weekly digest): printed to the log until an SMTP server is configured. Django 6.1
+# configures mail through MAILERS; each backend takes only its own options.
+_email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_email_options = {}
+if _email_backend.endswith(".smtp.EmailBackend"):
+    _email_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 587),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        # A mail server that stops answering must not hold a worker forever.
+        "timeout": env_int("EMAIL_TIMEOUT", 30),
+    }
+elif _email_backend.endswith(".filebased.EmailBackend"):
+    _email_options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+if not env_str("EMAIL_BACKEND"):
+    # Email is optional: until the owner sets up SMTP, the digest goes to the worker's log
+    # instead of failing every hour, so `check --deploy` does not call that an error. A
+    # development backend chosen on purpose is still reported.
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kith <kith@localhost>")
+# Where the owner opens Kith: emails link here, as no request tells the host.
+KITH_BASE_URL = env_str("KITH_BASE_URL", "http://localhost:8000").rstrip("/")
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # A worker writes an import's heartbeat and progress through a second connection, so the
