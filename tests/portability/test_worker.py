@@ -75,6 +75,10 @@ class _Celery:
         return process
 
     def send_import(self, run: ImportRun) -> None:
+        self.send_task("portability.tasks.import_run", run.pk)
+
+    def send_task(self, name: str, *args) -> None:
+        """Queue a task by name on this broker and queue, as beat or a web process would."""
         options = {}
         if self.broker.startswith("filesystem://"):
             messages = str(self.folder / "broker" / "messages")
@@ -84,9 +88,7 @@ class _Celery:
                 "control_folder": str(self.folder / "broker" / "control"),
             }
         with celery_app.connection_for_write(self.broker, transport_options=options) as broker:
-            celery_app.send_task(
-                "portability.tasks.import_run", args=[run.pk], queue=self.queue, connection=broker
-            )
+            celery_app.send_task(name, args=list(args), queue=self.queue, connection=broker)
 
     def stop(self) -> str:
         """Stop every process (SIGTERM to the main process only: it stops its pool itself)."""
