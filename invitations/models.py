@@ -11,6 +11,9 @@ from django.utils import timezone
 from network.linkedin import normalize_linkedin_url
 from network.models import Contact, OwnedQuerySet
 
+# Kith never talks to LinkedIn: the owner accepts, declines and withdraws there.
+LINKEDIN_INVITATION_MANAGER = "https://www.linkedin.com/mynetwork/invitation-manager/"
+
 
 class InvitationQuerySet(OwnedQuerySet):
     def pending(self) -> "InvitationQuerySet":
@@ -90,6 +93,25 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} invitation: {self.name}"
+
+    @property
+    def is_incoming(self) -> bool:
+        return self.direction == self.Direction.INCOMING
+
+    @property
+    def linkedin_manager_url(self) -> str:
+        return LINKEDIN_INVITATION_MANAGER
+
+    def invite_back(self) -> "Invitation":
+        """The owner's own invitation to this person (once declined, since met)."""
+        return Invitation.objects.create(
+            owner_id=self.owner_id,
+            direction=self.Direction.OUTGOING,
+            name=self.name,
+            headline=self.headline,
+            profile_url=self.profile_url,
+            contact_id=self.contact_id,
+        )
 
     # Decisions. Each is one conditional UPDATE on the state it needs, so of two tabs deciding
     # the same invitation exactly one wins; the loser gets False and this object is re-read, so
@@ -286,6 +308,41 @@ class DeclineMessage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def default_for(cls, owner) -> "DeclineMessage":
+        """The owner's default decline, written kindly on first use."""
+        existing = cls.objects.owned_by(owner).filter(is_default=True).first()
+        if existing:
+            return existing
+        try:
+            # Two first uses at once: the one-default constraint keeps one, the other reads it.
+            with transaction.atomic():
+                return cls.objects.create(
+                    owner=owner,
+                    title=DEFAULT_DECLINE_TITLE,
+                    text=DEFAULT_DECLINE_TEXT,
+                    is_default=True,
+                )
+        except IntegrityError:
+            return cls.objects.owned_by(owner).get(is_default=True)
+
+    def make_default(self) -> None:
+        with transaction.atomic():
+            DeclineMessage.objects.owned_by(self.owner_id).filter(is_default=True).exclude(
+                pk=self.pk
+            ).update(is_default=False)
+            DeclineMessage.objects.filter(pk=self.pk).update(is_default=True)
+        self.is_default = True
+
+
+DEFAULT_DECLINE_TITLE = "People I have met"
+DEFAULT_DECLINE_TEXT = (
+    "Thank you for the invitation, and I hope you don't mind a short note. I keep my network to "
+    "people I have met or worked with, so that I can vouch for everyone in it. If we cross paths "
+    "in a group, at an event, or you send me a message about something we share, I would be glad "
+    "to connect then."
+)
 
 
 class Review(models.Model):
