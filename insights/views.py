@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from interactions.models import FollowUp, Interaction
 from invitations.models import Invitation
+from invitations.review import review_last_finished
 from network.htmx import template_for
 from network.models import Contact
 
@@ -40,7 +41,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "network": network,
         "quiet_after_days": QUIET_AFTER_DAYS,
         "interactions_last_30_days": interactions.since(today - timedelta(days=30)).count(),
-        "pending_invitations": Invitation.objects.owned_by(request.user).pending().count(),
+        "pending_invitations": Invitation.objects.owned_by(request.user)
+        .pending_incoming(today)
+        .count(),
+        "last_review": review_last_finished(request.user),
         "recent": interactions.select_related("contact", "event")[:RECENT_INTERACTIONS],
         "follow_ups": FollowUp.objects.owned_by(request.user)
         .due(today)

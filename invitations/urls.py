@@ -6,6 +6,14 @@ app_name = "invitations"
 
 urlpatterns = [
     path("review/", views.review, name="review"),
+    path("review/start/", views.review_start, name="review-start"),
+    path(
+        "review/invitations/<int:invitation_id>/",
+        views.review_decide,
+        name="review-decide",
+    ),
+    path("review/undo/", views.review_undo, name="review-undo"),
+    path("review/finish/", views.review_finish, name="review-finish"),
     path("invitations/", views.invitation_list, name="invitation-list"),
     path("invitations/new/", views.invitation_add, name="invitation-add"),
     path(

@@ -10,20 +10,119 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from invitations import review as weekly
 from invitations.forms import DecisionForm, DeclineMessageForm, HistoryFilterForm, InvitationForm
-from invitations.models import DeclineMessage, Invitation
+from invitations.models import DeclineMessage, Invitation, Review
 from invitations.policy import declined_now_meeting_policy, invitation_verdicts
 from network.htmx import template_for
+from network.models import OwnerSettings
 
 INVITATIONS_PER_PAGE = 50
 
 
+# The weekly review --------------------------------------------------------------------------
+# Its undo stack lives in the session, keyed by the open review, so "u" takes back this
+# review's decisions one by one and nothing of a finished review.
+REVIEW_HISTORY = "review_history"
+
+
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def review(request: HttpRequest) -> HttpResponse:
-    pending = Invitation.objects.owned_by(request.user).pending().select_related("contact")
-    page = Paginator(pending, INVITATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "invitations/review.html", {"page": page})
+    return _review_walk(request)
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest) -> HttpResponse:
+    weekly.review_start(request.user)
+    return _review_walk_or_redirect(request)
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.owned_by(request.user).filter(direction=Invitation.Direction.INCOMING),
+        pk=invitation_id,
+    )
+    decision = weekly.DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, "Choose Accept, Decline, Not yet or Skip.")
+        return _review_walk_or_redirect(request)
+    owner_settings = OwnerSettings.for_user(request.user)
+    outcome = weekly.review_decide_invitation(request.user, owner_settings, invitation, decision)
+    if outcome.decided:
+        entry = {
+            "kind": weekly.INVITATION,
+            "id": invitation.pk,
+            "decision": decision.name,
+            "text": outcome.text,
+            "message": outcome.message,
+            "profile_url": invitation.profile_url,
+        }
+        review = weekly.review_open(request.user)
+        _save_history(request, review, [*_history(request, review), entry])
+    else:
+        messages.info(request, outcome.text)
+    return _review_walk_or_redirect(request)
+
+
+@login_required
+@require_POST
+def review_undo(request: HttpRequest) -> HttpResponse:
+    review = weekly.review_open(request.user)
+    entries = _history(request, review)
+    if not entries:
+        messages.info(request, "Nothing to undo in this review.")
+        return _review_walk_or_redirect(request)
+    entry = entries.pop()
+    _save_history(request, review, entries)
+    invitation = Invitation.objects.owned_by(request.user).filter(pk=entry["id"]).first()
+    decision = weekly.DECISIONS[entry["decision"]]
+    if invitation and weekly.review_undo_invitation(review, invitation, decision):
+        messages.success(request, f"Undone: {invitation.name} is back in the review.")
+    else:
+        messages.info(request, "That decision was changed since, in another tab: nothing undone.")
+    return _review_walk_or_redirect(request)
+
+
+@login_required
+@require_POST
+def review_finish(request: HttpRequest) -> HttpResponse:
+    review = weekly.review_finish(request.user)
+    if review is None:
+        messages.info(request, "No review was open.")
+    else:
+        messages.success(request, f"Review finished: {weekly.review_summary(review)}.")
+    return redirect("insights:dashboard")
+
+
+def _review_walk(request: HttpRequest) -> HttpResponse:
+    walk = weekly.review_walk(request.user, OwnerSettings.for_user(request.user))
+    history = _history(request, walk.review)
+    context = {"walk": walk, "item": walk.current, "last": history[-1] if history else None}
+    return render(request, template_for(request, "invitations/review.html", "walk"), context)
+
+
+def _review_walk_or_redirect(request: HttpRequest) -> HttpResponse:
+    """htmx gets the next card in place; a plain POST is redirected to it."""
+    if request.htmx:
+        return _review_walk(request)
+    return redirect("invitations:review")
+
+
+def _history(request: HttpRequest, review: Review | None) -> list[dict]:
+    stored = request.session.get(REVIEW_HISTORY) or {}
+    if review is None or stored.get("review") != review.pk:
+        return []
+    return list(stored.get("entries", []))
+
+
+def _save_history(request: HttpRequest, review: Review | None, entries: list[dict]) -> None:
+    if review is not None:
+        request.session[REVIEW_HISTORY] = {"review": review.pk, "entries": entries}
 
 
 # The Invitations page ----------------------------------------------------------------------
