@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -184,6 +186,25 @@ def test_digest_with_nothing_waiting_says_so(auckland_owner):
     assert digest.subject == "Your weekly review: no invitations wait"
     assert "No invitations wait for your decision." in digest.text
     assert "No follow-ups are due." in digest.text
+
+
+def _queries_to_build(owner) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        digest_build(owner, now=AUCKLAND_MONDAY_8AM)
+    return len(queries)
+
+
+def test_building_the_digest_takes_as_many_queries_for_30_invitations_as_for_2(
+    network, auckland_owner
+):
+    few = _queries_to_build(auckland_owner)
+    for number in range(28):
+        contact = ContactFactory(owner=auckland_owner, full_name=f"Guest {number}")
+        InteractionFactory(owner=auckland_owner, contact=contact)
+        InvitationFactory(owner=auckland_owner, name=f"Guest {number}", contact=contact)
+        FollowUpFactory(owner=auckland_owner, contact=contact, due_on=datetime.date(2026, 5, 1))
+
+    assert _queries_to_build(auckland_owner) == few
 
 
 def test_sent_digest_has_a_plain_text_and_an_html_part(network, auckland_owner):
