@@ -1,6 +1,9 @@
-"""An invitation is linked to its person as soon as that person becomes a contact."""
+"""An invitation is linked to its person as soon as that person becomes a contact by hand, or
+their name or profile address changes (imports link in bulk themselves: bulk_create sends no
+signal)."""
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 
 from invitations.models import Invitation
@@ -10,26 +13,20 @@ from network.models import Contact
 def _link_after_save(sender, instance: Contact, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    owner_id = instance.owner_id
-    if connection.atomic_blocks:
-        # One link pass per owner per transaction, after its commit: an import saving a thousand
-        # contacts links once, against everything it saved, and a rollback links nothing. The
-        # mark lives on the outermost block, so it goes with the transaction whatever its end.
-        outermost = connection.atomic_blocks[0]
-        waiting = outermost.__dict__.setdefault("kith_link_owners", set())
-        if owner_id in waiting:
-            return
-        waiting.add(owner_id)
-    else:
-        waiting = set()
-    transaction.on_commit(lambda: _link(owner_id, waiting))
+    owner_id, name, url = instance.owner_id, instance.full_name, instance.linkedin_url
+    # After the commit, so a merge or a form links against everything it saved, and a
+    # rolled-back save links nothing.
+    transaction.on_commit(lambda: _link(owner_id, name, url))
 
 
-def _link(owner_id: int, waiting: set[int]) -> None:
+def _link(owner_id: int, name: str, url: str) -> None:
     from invitations.policy import invitations_link_contacts
 
-    waiting.discard(owner_id)
-    if Invitation.objects.filter(owner_id=owner_id, contact__isnull=True).exists():
+    # One indexed look-up per save; the full pass only when this person may have invited.
+    could_match = Q(name__iexact=" ".join(name.split()))
+    if url:
+        could_match |= Q(profile_url=url)
+    if Invitation.objects.filter(could_match, owner_id=owner_id, contact__isnull=True).exists():
         invitations_link_contacts(owner_id)
 
 

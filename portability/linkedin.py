@@ -25,6 +25,7 @@ from django.utils import timezone
 from interactions.models import Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
+from invitations.policy import invitations_link_contacts
 from network.models import Contact, OwnerSettings
 from network.names import normalize_name
 from portability.importing import (
@@ -129,6 +130,8 @@ def linkedin_import(
             if MESSAGES in files:
                 _import_messages(context, *files[MESSAGES])
             contacts_refresh_interaction_stats(sorted(context.touched))
+            # Invitations of people this import made contacts (bulk-created, so no signal).
+            invitations_link_contacts(owner)
     return summary
 
 

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from vobject.base import ContentLine, VObjectError, textLineToContentLine
 
+from invitations.policy import invitations_link_contacts
 from network.forms import tags_get_or_create
 from network.models import Contact
 from network.photos import MAX_PHOTO_BYTES, reencode_photo
@@ -128,6 +129,8 @@ def vcard_import(
                 done += len(batch)
                 if progress:
                     progress("contacts", done)
+            # Invitations of people this import made contacts (bulk-created, so no signal).
+            invitations_link_contacts(owner)
     except BaseException:
         # The rollback forgets the rows; the photo files saved on the way go with them.
         storage = Contact._meta.get_field("photo").storage

@@ -16,6 +16,8 @@ from invitations.policy import (
     months_before,
 )
 from network.models import Contact, OwnerSettings
+from portability.duplicates import contacts_merge
+from portability.vcard import vcard_import
 
 TODAY = datetime.date(2026, 5, 10)
 pytestmark = pytest.mark.django_db
@@ -389,3 +391,30 @@ def test_verdicts_cost_the_same_queries_at_10_and_2000_pending(owner, size, requ
         linked = invitations_link_contacts(owner)
     assert linked == size // 2
     assert len(queries) == 3
+
+
+def test_a_vcard_import_links_the_invitation_of_a_person_it_adds(owner, tmp_path):
+    invitation = _invite(owner, name="Ingrid Berg", url="https://www.linkedin.com/in/ingridberg")
+    card = tmp_path / "ingrid.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ingrid Berg\r\n"
+        "URL:https://www.linkedin.com/in/ingridberg\r\nEND:VCARD\r\n"
+    )
+    vcard_import(owner, card)
+    invitation.refresh_from_db()
+    assert invitation.contact.full_name == "Ingrid Berg"
+
+
+def test_a_merge_that_brings_the_profile_links_the_invitation(
+    owner, django_capture_on_commit_callbacks
+):
+    keep = _contact(owner, "Ingrid Berg")
+    _contact(owner, "Ingrid Berg")  # a namesake: the name alone does not tell who invited
+    other = _contact(owner, "I. Berg", url="https://www.linkedin.com/in/ingridberg")
+    Contact.objects.filter(pk=other.pk).update(full_name="Ingrid B.")
+    invitation = _invite(owner, name="Ingrid Berg", url="https://www.linkedin.com/in/ingridberg")
+    Invitation.objects.filter(pk=invitation.pk).update(contact=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        contacts_merge(owner, keep, other, take_from_other={"linkedin_url"})
+    invitation.refresh_from_db()
+    assert invitation.contact == keep
