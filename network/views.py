@@ -42,10 +42,20 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _get_contact_for_user(request, contact_id)
     timeline = contact.interactions.select_related("event")
     page = Paginator(timeline, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
+    # Asked by them or of them, in one query through the reverse relations: network does not
+    # import invitations, which sits above it.
+    introductions = (
+        contact.introductions_asked.all() | contact.introductions_wanted.all()
+    ).select_related("requester", "target")
     return render(
         request,
         template_for(request, "network/contact_detail.html", "history"),
-        {"contact": contact, "tags": contact.tags.all(), "page": page},
+        {
+            "contact": contact,
+            "tags": contact.tags.all(),
+            "page": page,
+            "introductions": introductions,
+        },
     )
 
 

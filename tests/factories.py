@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from interactions.models import Event, FollowUp, Interaction
-from invitations.models import Invitation
+from invitations.models import IntroductionRequest, Invitation
 from network.models import Contact, OwnerSettings, Tag
 from portability.models import ImportRun
 
@@ -100,3 +100,13 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     summary = factory.LazyFunction(
         lambda: {"counts": {"contacts": {"created": 1}}, "skipped": [], "skipped_total": 0}
     )
+
+
+class IntroductionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntroductionRequest
+
+    owner = factory.SubFactory(UserFactory)
+    requester = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
+    target = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
+    reason = "Looking for advice on hiring a first engineer"

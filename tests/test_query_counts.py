@@ -77,10 +77,11 @@ def test_live_search_costs_five_queries(owner_client, owner, django_assert_num_q
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_contact_page_costs_six_queries(owner_client, owner, django_assert_num_queries, size):
+def test_contact_page_costs_seven_queries(owner_client, owner, django_assert_num_queries, size):
     contact = _network(owner, size)
-    # 1 session, 2 user, 3 contact, 4 its tags, 5 timeline count, 6 timeline page with events.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 contact, 4 its tags, 5 timeline count, 6 timeline page with events,
+    # 7 introduction requests asked by or of the contact, with both people.
+    with django_assert_num_queries(7):
         response = owner_client.get(contact.get_absolute_url())
     assert len(response.context["page"].object_list) == min(size + 3, 25)
 
