@@ -365,6 +365,13 @@ class Review(models.Model):
     class Meta:
         ordering = ["-started_at", "-pk"]
         indexes = [models.Index(fields=["owner", "-started_at"], name="review_owner_started")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(finished_at__isnull=True),
+                name="one_open_review_per_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Review of {self.started_at:%d %b %Y}"

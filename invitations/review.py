@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -106,9 +106,15 @@ def review_last_finished(owner) -> Review | None:
 
 
 def review_start(owner) -> Review:
-    """The open review, or a new one. Two tabs starting at the same instant may open two; every
-    later step uses the newest and finishing closes all of them."""
-    return review_open(owner) or Review.objects.create(owner=owner)
+    """The open review, or a new one: the database keeps one open review per owner, so two tabs
+    starting at the same instant share it."""
+    if review := review_open(owner):
+        return review
+    try:
+        with transaction.atomic():
+            return Review.objects.create(owner=owner)
+    except IntegrityError:  # the other tab opened it a moment ago
+        return review_open(owner)
 
 
 def review_finish(owner) -> Review | None:

@@ -312,3 +312,16 @@ def test_review_card_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(8):
         response = owner_client.get(reverse("invitations:review"))
     assert response.context["walk"].remaining == size
+
+
+def test_the_database_keeps_one_open_review_per_owner(owner, other_user):
+    from django.db import IntegrityError, transaction
+
+    from invitations.review import review_start
+
+    first = review_start(owner)
+    assert review_start(owner) == first
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(owner=owner)  # what a second tab racing the first would do
+    assert review_start(other_user) != first
+    assert Review.objects.filter(owner=owner, finished_at__isnull=True).count() == 1
