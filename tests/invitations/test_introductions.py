@@ -123,6 +123,16 @@ def test_the_search_field_suggests_the_owners_matching_contacts(owner_client, ot
     assert "<html" not in body
 
 
+def test_a_new_search_keeps_the_person_already_chosen(owner_client, ravi):
+    response = owner_client.get(
+        reverse("invitations:introduction-people"),
+        {"side": "requester", "requester": ravi.pk, "requester_q": "nobody matches this"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert f'name="requester" value="{ravi.pk}" checked' in response.content.decode()
+
+
 def test_without_javascript_find_lists_the_matches_and_keeps_the_other_choice(
     owner_client, ravi, lena
 ):
