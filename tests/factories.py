@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from interactions.models import Event, FollowUp, Interaction
-from invitations.models import IntroductionRequest, Invitation
+from invitations.models import DeclineMessage, DigestSent, IntroductionRequest, Invitation, Review
 from network.models import Contact, OwnerSettings, Tag
 from portability.models import ImportRun
 
@@ -110,3 +110,31 @@ class IntroductionRequestFactory(factory.django.DjangoModelFactory):
     requester = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
     target = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
     reason = "Looking for advice on hiring a first engineer"
+
+
+class DeclineMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeclineMessage
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Decline {n}")
+    text = "I connect with people I have met; let us meet first."
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    owner = factory.SubFactory(UserFactory)
+
+
+class DigestSentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DigestSent
+
+    owner = factory.SubFactory(UserFactory)
+    # The Monday of the current week, as the digest claims it.
+    week = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    )
+    sent_at = factory.LazyFunction(timezone.now)
