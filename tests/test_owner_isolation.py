@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests import factories
 
@@ -56,6 +57,11 @@ def _owner_data(owner) -> None:
     factories.InvitationFactory(owner=owner, name=f"{MARKER} Inviter", contact=contact)
     factories.FollowUpFactory(owner=owner, contact=contact, note=MARKER)
     factories.ImportRunFactory(owner=owner, original_name=f"{MARKER}.zip")
+    factories.DeclineMessageFactory(owner=owner, title=MARKER, text=MARKER, is_default=True)
+    factories.IntroductionRequestFactory(
+        owner=owner, requester=contact, target=factories.ContactFactory(owner=owner), reason=MARKER
+    )
+    factories.ReviewFactory(owner=owner, finished_at=timezone.now(), accepted=7)
 
 
 @pytest.mark.parametrize(("name", "parameters"), ALL_URLS, ids=[name for name, _ in ALL_URLS])
