@@ -448,3 +448,52 @@ def invitations_link_contacts(owner) -> int:
             )
         )
     return count
+
+
+# What a policy change would change -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """How many pending incoming verdicts a new policy would move across "meets"."""
+
+    now_meet: int
+    no_longer_meet: int
+    pending: int
+
+    @property
+    def sentence(self) -> str:
+        if not self.now_meet and not self.no_longer_meet:
+            waiting = _plural(self.pending, ("pending invitation", "pending invitations"))
+            return f"No verdict of your {waiting} would change"
+        parts = []
+        if self.now_meet:
+            parts.append(
+                f"{_plural(self.now_meet, ('invitation', 'invitations'))} would now meet your policy"
+            )
+        if self.no_longer_meet:
+            if parts:
+                parts.append(f"{self.no_longer_meet} would no longer")
+            else:
+                parts.append(
+                    f"{_plural(self.no_longer_meet, ('invitation', 'invitations'))} "
+                    "would no longer meet your policy"
+                )
+        return "; ".join(parts)
+
+
+def policy_change(
+    owner, new: OwnerSettings, *, current: OwnerSettings | None = None, today=None
+) -> PolicyChange:
+    """Compare the verdicts of the pending incoming invitations under the saved policy and under
+    ``new`` (unsaved): a fixed number of queries however many are pending."""
+    current = current or OwnerSettings.for_user(owner)
+    today = today or owner_today(new)
+    pending = Invitation.objects.owned_by(owner).pending_incoming(today)
+    rows = list(pending.order_by().values_list("pk", "name", "contact_id"))
+    invitations = [Invitation(pk=pk, name=name, contact_id=contact) for pk, name, contact in rows]
+    before = invitation_verdicts(owner, invitations, settings=current, today=today)
+    after = invitation_verdicts(owner, invitations, settings=new, today=today)
+    now_meet = sum(1 for pk in after if after[pk].level == MEETS != before[pk].level)
+    no_longer = sum(1 for pk in after if before[pk].level == MEETS != after[pk].level)
+    return PolicyChange(now_meet=now_meet, no_longer_meet=no_longer, pending=len(rows))

@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("review/undo/", views.review_undo, name="review-undo"),
     path("review/finish/", views.review_finish, name="review-finish"),
+    path("settings/policy-preview/", views.policy_preview, name="policy-preview"),
     path("introductions/", introductions_views.introduction_list, name="introduction-list"),
     path("introductions/new/", introductions_views.introduction_create, name="introduction-create"),
     path(

@@ -322,3 +322,28 @@ def decline_message_default(request: HttpRequest, declinemessage_id: int) -> Htt
     decline.make_default()
     messages.success(request, f"“{decline.title}” is now the message offered first.")
     return redirect("invitations:decline-message-list")
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def policy_preview(request: HttpRequest) -> HttpResponse:
+    """Before saving a new policy: how many pending verdicts it would change. htmx swaps in the
+    sentence; a plain POST gets the settings page back with the form as typed and the sentence."""
+    from invitations.policy import policy_change
+    from network.forms import OwnerSettingsForm
+
+    current = OwnerSettings.for_user(request.user)
+    # A second copy: validating the form writes the typed values onto its instance.
+    form = OwnerSettingsForm(request.POST, instance=OwnerSettings.for_user(request.user))
+    context: dict = {"form": form}
+    if form.is_valid():
+        context["preview"] = policy_change(request.user, form.instance, current=current)
+    else:
+        context["preview_errors"] = "Nothing to compare yet: " + " ".join(
+            f"{form.fields[name].label if name in form.fields else ''} {' '.join(errors)}".strip()
+            for name, errors in form.errors.items()
+        )
+    return render(
+        request, template_for(request, "network/owner_settings.html", "policy-preview"), context
+    )

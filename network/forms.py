@@ -235,6 +235,8 @@ class OwnerSettingsForm(forms.ModelForm):
             "policy_min_in_person",
             "policy_min_virtual",
             "policy_window_months",
+            "policy_min_known_days",
+            "policy_min_known_interactions",
             "recall_desired_retention",
             "recall_daily_limit",
         ]

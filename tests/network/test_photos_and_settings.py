@@ -87,6 +87,8 @@ def test_settings_save_the_time_zone_and_policy(owner_client, owner):
             "policy_min_in_person": 1,
             "policy_min_virtual": 5,
             "policy_window_months": 6,
+            "policy_min_known_days": 0,
+            "policy_min_known_interactions": 5,
             "recall_desired_retention": 0.85,
             "recall_daily_limit": 10,
         },
