@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -212,5 +213,18 @@ class IntroductionRequestForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit: bool = True) -> IntroductionRequest:
+        """The new request, or the one already waiting for the same two people (the database
+        decides: a double submit records one)."""
         self.instance.owner = self.owner
-        return super().save(commit)
+        try:
+            with transaction.atomic():
+                return super().save(commit)
+        except IntegrityError:
+            return IntroductionRequest.objects.owned_by(self.owner).get(
+                requester=self.cleaned_data["requester"],
+                target=self.cleaned_data["target"],
+                status__in=[
+                    IntroductionRequest.Status.OPEN,
+                    IntroductionRequest.Status.ASKED_TARGET,
+                ],
+            )

@@ -50,7 +50,10 @@ def introduction_create(request: HttpRequest) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         introduction = form.save()
-        messages.success(request, f"Request recorded: {introduction}.")
+        if introduction is form.instance:
+            messages.success(request, f"Request recorded: {introduction}.")
+        else:
+            messages.info(request, f"This request is already waiting: {introduction}.")
         return redirect("invitations:introduction-detail", introduction.pk)
     values = request.POST if request.method == "POST" else request.GET
     return render(

@@ -412,6 +412,12 @@ class IntroductionRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(requester=models.F("target")), name="intro_two_different_people"
             ),
+            # A double submit, or the same request noted twice, leaves one waiting request.
+            models.UniqueConstraint(
+                fields=["owner", "requester", "target"],
+                condition=Q(status__in=["open", "asked_target"]),
+                name="one_waiting_intro_per_pair",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -74,6 +74,22 @@ def test_a_request_between_two_contacts_is_recorded_with_its_reason(owner_client
     assert "Request recorded: Ravi Shankar asks to meet Lena Fjeld." in response.content.decode()
 
 
+def test_a_double_submit_records_one_waiting_request(owner_client, ravi, lena):
+    data = {"requester": ravi.pk, "target": lena.pk, "reason": "Hiring advice"}
+    url = reverse("invitations:introduction-create")
+    first = owner_client.post(url, data)
+    second = owner_client.post(url, data, follow=True)
+
+    introduction = IntroductionRequest.objects.get()
+    assert first["Location"] == second.redirect_chain[-1][0]
+    assert "This request is already waiting: Ravi Shankar asks to meet Lena Fjeld." in (
+        second.content.decode()
+    )
+    _decide(owner_client, introduction, "declined")
+    owner_client.post(url, data)  # asked again after a decline: a new request
+    assert IntroductionRequest.objects.count() == 2
+
+
 def test_someone_cannot_be_introduced_to_themselves(owner_client, ravi):
     response = owner_client.post(
         reverse("invitations:introduction-create"), {"requester": ravi.pk, "target": ravi.pk}
