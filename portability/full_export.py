@@ -31,7 +31,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from interactions.models import Event, FollowUp, Interaction
-from invitations.models import Invitation
+from invitations.models import DeclineMessage, DigestSent, IntroductionRequest, Invitation, Review
 from network.models import Contact, OwnerSettings, Tag
 from network.photos import MAX_PHOTO_BYTES, TOO_LARGE, reencode_photo
 from portability.importing import ImportFileError
@@ -49,7 +49,16 @@ KINDS: dict[str, type[models.Model]] = {
     "follow_ups": FollowUp,
     "invitations": Invitation,
     "import_runs": ImportRun,
+    "decline_messages": DeclineMessage,
+    "introduction_requests": IntroductionRequest,
+    "reviews": Review,
+    "digests_sent": DigestSent,
 }
+# Kinds added after version 1 was first written: an export from before them has none.
+ADDED_LATER = {"decline_messages", "introduction_requests", "reviews", "digests_sent"}
+# Kith makes these by itself (the default decline on first use, a review opened, the weekly
+# digest), so they do not make an account "already used"; an export holding its own replaces them.
+MADE_BY_KITH = {DeclineMessage, Review, DigestSent}
 # An import run is kept as history; the file that was uploaded is not part of the network.
 LEFT_OUT = {ImportRun: {"file"}, Contact: {"name_key"}}  # name_key follows the name
 # A run still waiting or running cannot resume without its file in another account.
@@ -105,12 +114,13 @@ def data_import(owner, document: Any) -> dict[str, int]:
     try:
         with transaction.atomic():
             _refuse_non_empty(owner)
+            _replace_made_by_kith(owner, document)
             settings = _load_settings(owner, document["settings"])
             # "Not in the future" means in the owner's own day, as on the forms.
             with timezone.override(settings.timezone):
                 id_maps: dict[type[models.Model], dict[int, int]] = {}
                 counts = {
-                    key: _load_kind(owner, key, model, document[key], id_maps, saved_files)
+                    key: _load_kind(owner, key, model, document.get(key, []), id_maps, saved_files)
                     for key, model in KINDS.items()
                 }
     except (IntegrityError, DataError) as error:
@@ -289,6 +299,8 @@ def _check_outline(document: Any) -> None:
     if not isinstance(document.get("settings"), dict):
         raise ImportFileError(_missing_or_wrong(document, "settings", "an object"))
     for key in KINDS:
+        if key in ADDED_LATER and key not in document:
+            continue
         if not isinstance(document.get(key), list):
             raise ImportFileError(_missing_or_wrong(document, key, "a list"))
 
@@ -304,7 +316,9 @@ def _refuse_non_empty(owner) -> None:
     present = [
         key
         for key, model in KINDS.items()
-        if model is not ImportRun and model.objects.filter(owner=owner).exists()
+        if model is not ImportRun
+        and model not in MADE_BY_KITH
+        and model.objects.filter(owner=owner).exists()
     ]
     if present:
         held = ", ".join(key.replace("_", " ") for key in present)
@@ -312,6 +326,12 @@ def _refuse_non_empty(owner) -> None:
             f"This account already has {held}. A full export is imported only into an empty "
             "account, so that nothing is duplicated or mixed up."
         )
+
+
+def _replace_made_by_kith(owner, document: dict) -> None:
+    for key, model in KINDS.items():
+        if model in MADE_BY_KITH and document.get(key):
+            model.objects.filter(owner=owner).delete()
 
 
 def _load_settings(owner, document: dict) -> OwnerSettings:
@@ -354,6 +374,7 @@ def _load_kind(
                 files[field] = _file_content(item[field.name], path)
             else:
                 values[field.attname] = _imported_value(field, item[field.name], path, id_maps)
+        _remap_inner_references(model, values, where, id_maps)
         # A person keeps the source the document records; one without it came from this file.
         defaults = {"source": Contact.Source.JSON} if model is Contact else {}
         obj = model(owner=owner, **(defaults | values))
@@ -388,6 +409,35 @@ def _load_kind(
         _link(field, objects, related_ids)
     id_maps[model] = {old: obj.pk for old, obj in zip(old_ids, objects, strict=True)}
     return len(objects)
+
+
+def _remap_inner_references(
+    model: type[models.Model], values: dict, where: str, id_maps: dict[type[models.Model], dict]
+) -> None:
+    """Ids kept inside JSON fields follow their objects to their new ids. Undo writes them back
+    without a form, so a value naming anything outside the file is refused here."""
+    if model is Invitation and values.get("undo_state"):
+        state = dict(values["undo_state"])
+        path = f"{where}.undo_state"
+        if state.get("status", Invitation.Status.PENDING) not in Invitation.Status.values:
+            raise ImportFileError(f"{path}.status: {_json(state['status'])} is not a status.")
+        if state.get("contact_id") is not None:
+            state["contact_id"] = _new_id(
+                Contact, state["contact_id"], f"{path}.contact_id", id_maps
+            )
+        values["undo_state"] = state
+    if model is Review and values.get("skipped_items"):
+        values["skipped_items"] = [
+            _skipped_item(raw, f"{where}.skipped_items[{number}]", id_maps)
+            for number, raw in enumerate(values["skipped_items"])
+        ]
+
+
+def _skipped_item(raw: Any, path: str, id_maps: dict[type[models.Model], dict]) -> str:
+    kind, _, old_id = raw.partition(":") if isinstance(raw, str) else ("", "", "")
+    if kind != "invitation" or not old_id.isdigit():
+        raise ImportFileError(f"{path}: should be “invitation:<id>”, not {_json(raw)}.")
+    return f"invitation:{_new_id(Invitation, int(old_id), path, id_maps)}"
 
 
 def _validate(obj: models.Model, where: str, skipped: list[str]) -> None:

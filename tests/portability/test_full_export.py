@@ -18,7 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from interactions.models import Interaction
-from invitations.models import Invitation
+from invitations.models import DeclineMessage, DigestSent, Invitation, Review
 from network.models import Contact, OwnerSettings
 from portability.full_export import (
     CHUNK_CHARS,
@@ -33,12 +33,17 @@ from portability.importing import ImportFileError
 from portability.models import ImportRun
 from tests.factories import (
     ContactFactory,
+    DeclineMessageFactory,
+    DigestSentFactory,
     EventFactory,
     FollowUpFactory,
     InteractionFactory,
+    IntroductionRequestFactory,
     InvitationFactory,
     OwnerSettingsFactory,
+    ReviewFactory,
     TagFactory,
+    UserFactory,
 )
 
 # Which exported field refers to which kind: the round trip compares ids through these.
@@ -47,6 +52,7 @@ REFERENCES = {
     "interactions": {"contact": "contacts", "event": "events"},
     "follow_ups": {"contact": "contacts", "interaction": "interactions"},
     "invitations": {"contact": "contacts"},
+    "introduction_requests": {"requester": "contacts", "target": "contacts"},
 }
 MARKER = "Zanzibar-Marker-7"
 
@@ -170,8 +176,20 @@ def _network(owner) -> None:
         decided_at=_moment(2),
         decision_note="Met at dinner",
     )
-    InvitationFactory(
-        owner=owner, direction=Direction.INCOMING, status=Status.DECLINED, decided_at=_moment(1)
+    declined = InvitationFactory(
+        owner=owner,
+        direction=Direction.INCOMING,
+        status=Status.DECLINED,
+        decided_at=_moment(1),
+        decline_message="Let us meet first.",
+        contact=ada,
+        undo_state={
+            "status": "pending",
+            "decided_at": None,
+            "deferred_until": None,
+            "decline_message": "",
+            "contact_id": ada.pk,
+        },
     )
     InvitationFactory(
         owner=owner,
@@ -205,6 +223,22 @@ def _network(owner) -> None:
         finished_at=_moment(8),
     )
 
+    DeclineMessageFactory(owner=owner, title="Kind", is_default=True)
+    DeclineMessageFactory(owner=owner, title="Short", text="Let us meet first.")
+    IntroductionRequestFactory(
+        owner=owner, requester=ada, target=cleo, status="introduced", decided_at=_moment(1)
+    )
+    ReviewFactory(
+        owner=owner,
+        started_at=_moment(7),
+        finished_at=_moment(7),
+        accepted=1,
+        declined=1,
+        skipped=1,
+        skipped_items=[f"invitation:{declined.pk}"],
+    )
+    DigestSentFactory(owner=owner, week=_days_ago(7), sent_at=_moment(7))
+
     # Old, distinct timestamps: an import that stamped "now" would show in the comparison.
     for model in KINDS.values():
         stamped = [
@@ -236,6 +270,17 @@ def _without_ids(document: dict) -> dict:
                     item[field] = [positions[target][old] for old in value]
                 elif value is not None:
                     item[field] = positions[target][value]
+            # Ids kept inside JSON fields.
+            if item.get("undo_state", {}).get("contact_id") is not None:
+                state = item["undo_state"]
+                item["undo_state"] = state | {
+                    "contact_id": positions["contacts"][state["contact_id"]]
+                }
+            if "skipped_items" in item:
+                item["skipped_items"] = [
+                    positions["invitations"][int(entry.split(":")[1])]
+                    for entry in item["skipped_items"]
+                ]
             result[key].append(item)
     return result
 
@@ -332,14 +377,16 @@ def test_the_export_takes_the_same_queries_however_big_the_network(
 ):
     _network(owner)
     # settings, tags, contacts, their tags, events, interactions, follow-ups, invitations,
-    # import runs
-    with django_assert_num_queries(9):
+    # import runs, decline messages, introduction requests, reviews, digests sent
+    with django_assert_num_queries(13):
         _export(owner)
     for contact in ContactFactory.create_batch(5, owner=owner):
         contact.tags.add(TagFactory(owner=owner))
         InteractionFactory(owner=owner, contact=contact)
         FollowUpFactory(owner=owner, contact=contact)
-    with django_assert_num_queries(9):
+        DeclineMessageFactory(owner=owner)
+        IntroductionRequestFactory(owner=owner, requester=contact)
+    with django_assert_num_queries(13):
         _export(owner)
 
 
@@ -772,3 +819,56 @@ def test_benchmark_export_reports_time_and_memory_and_cleans_up(db, media_root):
     assert "peak Python memory" in out.getvalue()
     assert not Contact.objects.exists()
     assert not any(path.is_file() for path in media_root.rglob("*"))
+
+
+def test_an_account_with_only_what_kith_made_by_itself_takes_the_export(owner, other_user):
+    _network(owner)
+    document = _export(owner)
+    DeclineMessage.default_for(other_user)
+    DigestSentFactory(owner=other_user, week=_days_ago(7))
+
+    data_import(other_user, document)
+
+    titles = DeclineMessage.objects.filter(owner=other_user, is_default=True)
+    assert [message.title for message in titles] == ["Kind"]
+    assert DigestSent.objects.filter(owner=other_user).count() == 1
+    assert Review.objects.get(owner=other_user).skipped_items == [
+        f"invitation:{Invitation.objects.get(owner=other_user, status='declined').pk}"
+    ]
+
+
+def test_an_export_from_before_reviews_and_decline_messages_still_imports(owner, other_user):
+    _network(owner)
+    document = _export(owner)
+    for key in ("decline_messages", "introduction_requests", "reviews", "digests_sent"):
+        del document[key]
+    DeclineMessage.default_for(other_user)
+
+    counts = data_import(other_user, document)
+
+    assert counts["decline_messages"] == 0 and counts["contacts"] == 3
+    assert DeclineMessage.objects.get(owner=other_user).is_default
+
+
+def test_an_undo_that_would_reach_someone_elses_contact_is_refused(owner, other_user):
+    _network(owner)
+    document = _export(owner)
+    stranger = ContactFactory(owner=UserFactory(username="third"))
+    [declined] = [item for item in document["invitations"] if item["status"] == "declined"]
+    declined["undo_state"]["contact_id"] = stranger.pk
+
+    with pytest.raises(ImportFileError, match=r"undo_state\.contact_id: refers to contact"):
+        data_import(other_user, document)
+
+    assert set(_row_counts(other_user).values()) == {0}
+
+
+def test_a_skipped_item_that_is_not_an_invitation_of_the_file_is_refused(owner, other_user):
+    _network(owner)
+    document = _export(owner)
+    document["reviews"][0]["skipped_items"] = ["contact:1"]
+
+    with pytest.raises(ImportFileError, match=r"reviews\[0\]\.skipped_items\[0\]: should be"):
+        data_import(other_user, document)
+
+    assert set(_row_counts(other_user).values()) == {0}
