@@ -17,6 +17,7 @@ from interactions.forms import NEW_EVENT, EventForm, InteractionForm, LogMeeting
 from interactions.models import Event, FollowUp, Interaction, MeetingLog
 from interactions.stats import contacts_refresh_interaction_stats
 from network.models import Contact
+from network.signals import contacts_created
 
 
 class AlreadySaved(Exception):
@@ -89,6 +90,7 @@ def _meeting_save(log: LogMeetingForm, claim: MeetingLog) -> list[Interaction]:
         for row in new_people
     )
     if created:
+        transaction.on_commit(lambda: contacts_created.send(sender=Contact, owner=owner))
         MeetingLog.contacts_created.through.objects.bulk_create(
             MeetingLog.contacts_created.through(meetinglog=claim, contact=contact)
             for contact in created

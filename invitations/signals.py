@@ -1,6 +1,5 @@
-"""An invitation is linked to its person as soon as that person becomes a contact by hand, or
-their name or profile address changes (imports link in bulk themselves: bulk_create sends no
-signal)."""
+"""An invitation is linked to its person as soon as that person becomes a contact by hand or at
+Log a meeting, or their name or profile address changes (imports link in bulk themselves)."""
 
 from django.db import transaction
 from django.db.models import Q
@@ -8,6 +7,7 @@ from django.db.models.signals import post_save
 
 from invitations.models import Invitation
 from network.models import Contact
+from network.signals import contacts_created
 
 
 def _link_after_save(sender, instance: Contact, raw: bool = False, **kwargs) -> None:
@@ -30,5 +30,12 @@ def _link(owner_id: int, name: str, url: str) -> None:
         invitations_link_contacts(owner_id)
 
 
+def _link_after_bulk(sender, owner, **kwargs) -> None:
+    from invitations.policy import invitations_link_contacts
+
+    invitations_link_contacts(owner)
+
+
 def connect() -> None:
     post_save.connect(_link_after_save, sender=Contact, dispatch_uid="invitations_link_contact")
+    contacts_created.connect(_link_after_bulk, dispatch_uid="invitations_link_contacts")

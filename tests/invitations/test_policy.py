@@ -294,6 +294,21 @@ def test_a_new_contact_made_by_hand_links_its_invitation(owner, django_capture_o
     assert invitation.contact == ravi
 
 
+def test_meeting_someone_who_invited_you_at_a_logged_event_makes_them_meet_the_policy(
+    owner, owner_client, django_capture_on_commit_callbacks
+):
+    from tests.interactions.test_log_meeting import _post
+
+    invitation = _invite(owner, name="Ravi Shankar", direction=Invitation.Direction.INCOMING)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(owner_client, rows=[{"full_name": "Ravi Shankar", "checked": "Ravi Shankar"}])
+    invitation.refresh_from_db()
+    assert invitation.contact.full_name == "Ravi Shankar"
+    verdict = invitation_verdicts(owner, [invitation])[invitation.pk]
+    assert verdict.level == "meets"
+    assert any("Nordic Innovation Summit" in line for line in verdict.evidence)
+
+
 def test_a_contact_whose_profile_is_added_later_links_its_invitation(
     owner, django_capture_on_commit_callbacks
 ):
