@@ -222,7 +222,7 @@ class Invitation(models.Model):
         """The invitation's contact, else the owner's contact with its profile address, else a
         new one; (contact, created)."""
         if self.contact_id:
-            return Contact.objects.get(pk=self.contact_id), False
+            return Contact.objects.owned_by(self.owner_id).get(pk=self.contact_id), False
         try:
             profile = normalize_linkedin_url(self.profile_url)
         except ValidationError:
@@ -250,7 +250,7 @@ class Invitation(models.Model):
         return contact, True
 
     def _restore_contact(self, before: dict) -> None:
-        contact = Contact.objects.filter(pk=self.contact_id).first()
+        contact = Contact.objects.owned_by(self.owner_id).filter(pk=self.contact_id).first()
         if contact is None:
             return
         if before.get("created_contact") and not _has_anything_but(contact, self):
@@ -329,6 +329,9 @@ class DeclineMessage(models.Model):
 
     def make_default(self) -> None:
         with transaction.atomic():
+            # Lock the owner's messages: two tabs choosing a default at once take turns, and
+            # the one-default constraint never fails under them.
+            list(DeclineMessage.objects.owned_by(self.owner_id).select_for_update().values("pk"))
             DeclineMessage.objects.owned_by(self.owner_id).filter(is_default=True).exclude(
                 pk=self.pk
             ).update(is_default=False)

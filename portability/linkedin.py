@@ -536,11 +536,17 @@ def _save_invitations(context: _Context, invitations: list[Invitation]) -> None:
             # Accepted on LinkedIn since the last import; the owner's own decisions are kept.
             known.status, known.decided_at = Invitation.Status.ACCEPTED, timezone.now()
             known.contact_id = known.contact_id or invitation.contact_id
+            # LinkedIn decided, not the owner: an undo must not take a "not yet" back over it.
+            known.deferred_until, known.undo_state = None, {}
             updated.append(known)
         else:
             context.summary.count("invitations", "unchanged")
     Invitation.objects.bulk_create(new, batch_size=BATCH)
-    Invitation.objects.bulk_update(updated, ["status", "decided_at", "contact"], batch_size=BATCH)
+    Invitation.objects.bulk_update(
+        updated,
+        ["status", "decided_at", "contact", "deferred_until", "undo_state"],
+        batch_size=BATCH,
+    )
     context.summary.count("invitations", "created", len(new))
     context.summary.count("invitations", "updated", len(updated))
 

@@ -57,3 +57,23 @@ def test_a_decision_made_before_a_reimport_can_still_be_undone(owner):
     assert invitation.undo()
     assert (invitation.status, invitation.decline_message) == ("pending", "")
     assert Invitation.objects.filter(owner=owner, name="Dr. Anja Vuković").count() == 1
+
+
+def test_an_invitation_put_off_then_accepted_on_linkedin_cannot_be_undone_into_pending(
+    owner, tmp_path
+):
+    linkedin_import(owner, LINKEDIN / "Invitations.csv")
+    assert _incoming(owner, "Ravi Shankar").defer(timezone.localdate() + datetime.timedelta(7))
+    connections = tmp_path / "Connections.csv"
+    connections.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ravi,Shankar,https://www.linkedin.com/in/ravi-shankar-fake,,,,01 Nov 2026\n"
+    )
+
+    linkedin_import(owner, connections)
+    linkedin_import(owner, LINKEDIN / "Invitations.csv")
+
+    ravi = _incoming(owner, "Ravi Shankar")
+    assert (ravi.status, ravi.deferred_until) == ("accepted", None)
+    assert not ravi.undo()
+    assert _incoming(owner, "Ravi Shankar").status == "accepted"
