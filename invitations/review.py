@@ -21,12 +21,6 @@ from network.models import OwnerSettings
 RECENT_INTERACTIONS = 3
 INVITATION = "invitation"
 
-DEFAULT_DECLINE_TEXT = (
-    "Thank you for the invitation. I keep my network to people I have met or worked with, "
-    "so I am not accepting for now. If our paths cross (a group, an event, a message about "
-    "something we both care about), I would be glad to connect then."
-)
-
 
 @dataclass(frozen=True)
 class Decision:
@@ -179,8 +173,10 @@ def _load_invitation_details(item: ReviewItem) -> None:
 
 
 def decline_text(owner) -> str:
-    message = DeclineMessage.objects.owned_by(owner).first()  # the default sorts first
-    return message.text if message else DEFAULT_DECLINE_TEXT
+    # The default sorts first; an owner with none gets the same kind text the Invitations page
+    # offers, saved so it can be edited in the settings.
+    message = DeclineMessage.objects.owned_by(owner).first() or DeclineMessage.default_for(owner)
+    return message.text
 
 
 def review_decide_invitation(

@@ -6,8 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from interactions.models import Interaction
-from invitations.models import Invitation, Review
-from invitations.review import DEFAULT_DECLINE_TEXT
+from invitations.models import DEFAULT_DECLINE_TEXT, Invitation, Review
 from tests.browser.conftest import assert_fits_the_screen, log_in
 from tests.factories import ContactFactory, InteractionFactory, InvitationFactory
 
