@@ -79,7 +79,9 @@ def _picker_sides(request: HttpRequest, values, form, *, only: str | None = None
     names = [only] if only else list(SIDES)
     chosen_ids = {name: values.get(name, "") for name in names}
     owned = Contact.objects.owned_by(request.user)
-    valid_ids = [value for value in chosen_ids.values() if value.isdigit()]
+    # Only what can be a row id reaches the database: "²" passes isdigit(), and 20 digits
+    # overflow the column.
+    valid_ids = [v for v in chosen_ids.values() if v.isascii() and v.isdigit() and len(v) < 19]
     chosen = {str(contact.pk): contact for contact in owned.filter(pk__in=valid_ids)}
     sides = []
     for name in names:

@@ -114,7 +114,12 @@ def test_a_person_of_another_network_cannot_be_chosen(owner_client, other_user, 
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"requester": "abc", "target": "1; DROP TABLE"}, {"requester": "999999", "target": ""}],
+    [
+        {},
+        {"requester": "abc", "target": "1; DROP TABLE"},
+        {"requester": "999999", "target": ""},
+        {"requester": "9" * 20, "target": "²"},
+    ],
 )
 def test_missing_or_garbage_choices_get_a_message_and_record_nothing(owner_client, data):
     response = owner_client.post(reverse("invitations:introduction-create"), data)
@@ -137,6 +142,17 @@ def test_the_search_field_suggests_the_owners_matching_contacts(owner_client, ot
     assert 'name="target"' in body and f'value="{ravi.pk}"' in body
     assert "Ravi Other" not in body
     assert "<html" not in body
+
+
+def test_a_search_with_an_id_that_cannot_be_one_still_suggests(owner_client, ravi):
+    response = owner_client.get(
+        reverse("invitations:introduction-people"),
+        {"side": "requester", "requester": "9" * 20, "requester_q": "ravi"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert f'value="{ravi.pk}"' in response.content.decode()
 
 
 def test_a_new_search_keeps_the_person_already_chosen(owner_client, ravi):
