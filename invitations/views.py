@@ -263,7 +263,12 @@ def invitation_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invitation_invite(request: HttpRequest, invitation_id: int) -> HttpResponse:
     """Records the owner's own invitation to someone they once declined."""
-    declined = _get_invitation_for_user(request, invitation_id)
+    declined = get_object_or_404(
+        Invitation.objects.owned_by(request.user).filter(
+            direction=Invitation.Direction.INCOMING, status=Invitation.Status.DECLINED
+        ),
+        pk=invitation_id,
+    )
     invitation = declined.invite_back()
     messages.success(
         request,

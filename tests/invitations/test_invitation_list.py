@@ -150,3 +150,20 @@ def test_the_page_makes_as_many_queries_for_2000_pending_as_for_10(owner_client,
     # outgoing count + page, history count + page, declined-now-meeting, last LinkedIn import:
     # a fixed number whatever the size.
     assert at_ten == 11
+
+
+def test_inviting_back_someone_once_declined_records_one_outgoing_invitation(owner_client, owner):
+    declined = InvitationFactory(
+        owner=owner, name="Ravi Shankar", direction="incoming", status="declined"
+    )
+    pending = InvitationFactory(owner=owner, name="Lena Fjeld", direction="incoming")
+    url = reverse("invitations:invitation-invite", args=[declined.pk])
+
+    response = owner_client.post(url, follow=True)
+
+    assert "Recorded your invitation to Ravi Shankar" in response.content.decode()
+    assert Invitation.objects.filter(owner=owner, direction="outgoing").count() == 1
+    # Only a declined invitation can be answered with one of the owner's own.
+    pending_url = reverse("invitations:invitation-invite", args=[pending.pk])
+    assert owner_client.post(pending_url).status_code == 404
+    assert Invitation.objects.filter(owner=owner, direction="outgoing").count() == 1
