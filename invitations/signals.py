@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 
 from invitations.models import Invitation
+from invitations.policy import invitations_link_contacts
 from network.models import Contact
 from network.signals import contacts_created
 
@@ -20,8 +21,6 @@ def _link_after_save(sender, instance: Contact, raw: bool = False, **kwargs) -> 
 
 
 def _link(owner_id: int, name: str, url: str) -> None:
-    from invitations.policy import invitations_link_contacts
-
     # One indexed look-up per save; the full pass only when this person may have invited.
     could_match = Q(name__iexact=" ".join(name.split()))
     if url:
@@ -31,8 +30,6 @@ def _link(owner_id: int, name: str, url: str) -> None:
 
 
 def _link_after_bulk(sender, owner, **kwargs) -> None:
-    from invitations.policy import invitations_link_contacts
-
     invitations_link_contacts(owner)
 
 

@@ -13,7 +13,8 @@ from django_htmx.http import trigger_client_event
 from invitations import review as weekly
 from invitations.forms import DecisionForm, DeclineMessageForm, HistoryFilterForm, InvitationForm
 from invitations.models import DeclineMessage, Invitation, Review
-from invitations.policy import declined_now_meeting_policy, invitation_verdicts
+from invitations.policy import declined_now_meeting_policy, invitation_verdicts, policy_change
+from network.forms import OwnerSettingsForm
 from network.htmx import template_for
 from network.models import OwnerSettings
 
@@ -335,9 +336,6 @@ def decline_message_default(request: HttpRequest, declinemessage_id: int) -> Htt
 def policy_preview(request: HttpRequest) -> HttpResponse:
     """Before saving a new policy: how many pending verdicts it would change. htmx swaps in the
     sentence; a plain POST gets the settings page back with the form as typed and the sentence."""
-    from invitations.policy import policy_change
-    from network.forms import OwnerSettingsForm
-
     current = OwnerSettings.for_user(request.user)
     # A second copy: validating the form writes the typed values onto its instance.
     form = OwnerSettingsForm(request.POST, instance=OwnerSettings.for_user(request.user))
