@@ -63,7 +63,7 @@ def _owner_settings(owner) -> OwnerSettings:
 
 
 def _local_now(owner_settings: OwnerSettings, now: datetime.datetime) -> datetime.datetime:
-    return now.astimezone(zoneinfo.ZoneInfo(owner_settings.timezone))
+    return now.astimezone(owner_settings.zone)
 
 
 def review_week(review_weekday: int, local_today: datetime.date) -> datetime.date:

@@ -24,7 +24,6 @@ however many invitations there are.
 """
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,11 +99,7 @@ class _Facts:
 
 def owner_today(settings: OwnerSettings) -> datetime.date:
     """Today in the owner's time zone (a late evening in Oslo is not yet tomorrow in UTC)."""
-    try:
-        zone = zoneinfo.ZoneInfo(settings.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
-    return timezone.now().astimezone(zone).date()
+    return timezone.now().astimezone(settings.zone).date()
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -333,7 +328,7 @@ def declined_now_meeting_policy(
 
     People already connected or invited on LinkedIn are left out: nothing is left to suggest."""
     settings, today = _settings_and_today(owner, None, None)
-    zone = _zone(settings)
+    zone = settings.zone
     declined = list(
         Invitation.objects.owned_by(owner)
         .filter(
@@ -381,13 +376,6 @@ def declined_now_meeting_policy(
         if limit is not None and len(found) >= limit:
             break
     return found
-
-
-def _zone(settings: OwnerSettings) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(settings.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
 
 
 # Linking invitations to contacts ---------------------------------------------------------------

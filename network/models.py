@@ -1,5 +1,6 @@
 """People: contacts, tags and the owner's settings."""
 
+import datetime
 import uuid
 import zoneinfo
 from pathlib import PurePath
@@ -295,6 +296,15 @@ class OwnerSettings(models.Model):
                 "Keep at least one rule of your connection policy: in-person meetings, "
                 "virtual interactions, or time known."
             )
+
+    @property
+    def zone(self) -> datetime.tzinfo:
+        """The owner's time zone; UTC for a key this machine's zoneinfo does not know (clean()
+        refuses those, but a page or an import must never fail on one)."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return datetime.UTC
 
     @classmethod
     def for_user(cls, user) -> "OwnerSettings":

@@ -11,7 +11,6 @@ import datetime
 import html
 import itertools
 import zipfile
-import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -568,7 +567,7 @@ def _import_messages(context: _Context, opener: Opener, name: str) -> None:
     if not context.owner_names:
         _recognise_owner(context, opener, name)
     settings = OwnerSettings.objects.filter(owner=context.owner).first()
-    local = zoneinfo.ZoneInfo(settings.timezone if settings else "UTC")
+    local = settings.zone if settings else datetime.UTC
     talks: dict[tuple[str, datetime.date, int], _Talk] = {}
     conversation = None
     for done, (line, row) in enumerate(_rows(opener, name, MESSAGES), start=1):
