@@ -3,12 +3,11 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from network.linkedin import normalize_linkedin_url
+from network.linkedin import linkedin_url_or_blank
 from network.models import Contact, OwnedQuerySet
 
 # Kith never talks to LinkedIn: the owner accepts, declines and withdraws there.
@@ -223,10 +222,7 @@ class Invitation(models.Model):
         new one; (contact, created)."""
         if self.contact_id:
             return Contact.objects.owned_by(self.owner_id).get(pk=self.contact_id), False
-        try:
-            profile = normalize_linkedin_url(self.profile_url)
-        except ValidationError:
-            profile = ""
+        profile = linkedin_url_or_blank(self.profile_url)
         if profile:
             existing = Contact.objects.owned_by(self.owner_id).filter(linkedin_url=profile).first()
             if existing:

@@ -28,13 +28,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from interactions.models import Interaction
 from invitations.models import Invitation
-from network.linkedin import normalize_linkedin_url
+from network.linkedin import linkedin_url_or_blank
 from network.models import Contact, OwnerSettings
 from network.names import name_key, normalize_name
 
@@ -381,13 +380,6 @@ def declined_now_meeting_policy(
 # Linking invitations to contacts ---------------------------------------------------------------
 
 
-def _url(url: str) -> str:
-    try:
-        return normalize_linkedin_url(url)
-    except ValidationError:
-        return ""
-
-
 def invitations_link_contacts(owner) -> int:
     """Link the owner's invitations that have no contact to the matching contact, following the
     identity rules (DESIGN.md "Identity"): the same profile address is the same person; otherwise
@@ -401,7 +393,7 @@ def invitations_link_contacts(owner) -> int:
     )
     if not unlinked:
         return 0
-    urls = {invitation.pk: _url(invitation.profile_url) for invitation in unlinked}
+    urls = {invitation.pk: linkedin_url_or_blank(invitation.profile_url) for invitation in unlinked}
     keys = {name_key(invitation.name) for invitation in unlinked} - {""}
     candidates = list(
         Contact.objects.owned_by(owner)

@@ -1,5 +1,6 @@
 """LinkedIn profile addresses, normalised so that one person has one address."""
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -61,3 +62,15 @@ def normalize_linkedin_url(value: str) -> str:
             f"This address is longer than {MAX_LENGTH} characters.", code="too_long"
         )
     return url
+
+
+@functools.lru_cache(maxsize=65536)
+def linkedin_url_or_blank(value: str | None) -> str:
+    """A normalised profile address, or "" for anything that is not one (e.g. a bare /in).
+
+    Cached: a messages file names the same few thousand addresses hundreds of thousands of times.
+    """
+    try:
+        return normalize_linkedin_url(value or "")
+    except ValidationError:
+        return ""

@@ -10,12 +10,11 @@ with different LinkedIn profiles are never the same person, so a name alone does
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Abs, Length
 from rapidfuzz import fuzz
 
-from network.linkedin import normalize_linkedin_url
+from network.linkedin import linkedin_url_or_blank
 from network.models import Contact
 from network.names import name_words
 
@@ -42,7 +41,8 @@ def similar_contacts(
 ) -> list[SimilarContact]:
     """The owner's contacts (archived ones too) the new person may already be, strongest first:
     same LinkedIn profile, same email, same name, then similar names by likeness."""
-    url = _normalized_url(linkedin_url)
+    # An invalid address matches nobody; the form says what is wrong with it.
+    url = linkedin_url_or_blank(linkedin_url)
     email = email.strip().lower()
     words = name_words(full_name)
     identity = []  # the same profile or email first, so that no namesake crowds them out
@@ -77,13 +77,6 @@ def similar_contacts(
             found.append(match)
     found.sort(key=lambda item: (item[0], item[1].contact.pk))
     return [similar for _, similar in found[:limit]]
-
-
-def _normalized_url(value: str) -> str:
-    try:
-        return normalize_linkedin_url(value or "")
-    except (ValidationError, ValueError):  # urlsplit's "Invalid IPv6 URL"
-        return ""  # the form says what is wrong with it; nobody has an invalid profile address
 
 
 def _match(

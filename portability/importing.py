@@ -2,7 +2,6 @@
 reading (size limits, zip bombs, encodings) and matching people to existing contacts."""
 
 import codecs
-import functools
 import io
 import itertools
 import zipfile
@@ -12,10 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from network.linkedin import normalize_linkedin_url
 from network.models import Contact
 from network.names import normalize_name
 
@@ -262,18 +259,6 @@ class ContactMatcher:
     def _other_url(self, pk: int, url: str) -> bool:
         known = self.people.get(pk)
         return bool(url and known and known.url and known.url != url)
-
-
-@functools.lru_cache(maxsize=65536)
-def linkedin_url_or_blank(value: str | None) -> str:
-    """A normalised profile address, or "" for anything that is not one (e.g. a bare /in).
-
-    Cached: a messages file names the same few thousand addresses hundreds of thousands of times.
-    """
-    try:
-        return normalize_linkedin_url(value or "")
-    except ValidationError:
-        return ""
 
 
 def contact_external_id(base: str, contact_id: int) -> str:

@@ -25,6 +25,7 @@ from interactions.models import Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
 from invitations.policy import invitations_link_contacts
+from network.linkedin import linkedin_url_or_blank
 from network.models import Contact, OwnerSettings
 from network.names import normalize_name
 from portability.importing import (
@@ -39,7 +40,6 @@ from portability.importing import (
     clean_text,
     contact_external_id,
     detect_encoding,
-    linkedin_url_or_blank,
     rows_upsert,
     text_lines,
 )

@@ -34,6 +34,7 @@ from vobject.base import ContentLine, VObjectError, textLineToContentLine
 
 from invitations.policy import invitations_link_contacts
 from network.forms import tags_get_or_create
+from network.linkedin import linkedin_url_or_blank
 from network.models import Contact
 from network.photos import MAX_PHOTO_BYTES, reencode_photo
 from portability.importing import (
@@ -43,7 +44,6 @@ from portability.importing import (
     ImportSummary,
     Progress,
     clean_text,
-    linkedin_url_or_blank,
     text_lines,
 )
 
