@@ -356,6 +356,11 @@ class Review(models.Model):
     declined = models.PositiveIntegerField(default=0)
     deferred = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    # The second part: flagged weak ties.
+    kept = models.PositiveIntegerField(default=0)
+    reconnected = models.PositiveIntegerField(default=0)
+    let_go = models.PositiveIntegerField(default=0)
+    snoozed = models.PositiveIntegerField(default=0)
     # The items skipped in this review ("invitation:12"), not shown again until it ends.
     skipped_items = models.JSONField(default=list, blank=True)
 

@@ -271,9 +271,16 @@ class OwnerSettings(models.Model):
         help_text="The chance of recalling a person that recall checks aim for (0.70 to 0.97).",
     )
     recall_daily_limit = models.PositiveSmallIntegerField(
-        "recall checks per day",
+        "new people to check per day",
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="How many people never checked before a recall session adds each day.",
+    )
+    weak_ties_per_week = models.PositiveSmallIntegerField(
+        "weak ties to review per week",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The weekly review never flags more than this; the weakest come first.",
     )
 
     objects = OwnedQuerySet.as_manager()
