@@ -22,3 +22,15 @@ def days_ago(day: datetime.date | None) -> str:
         if days >= 2 * length:
             return f"{days // length} {unit}s ago"
     return f"{days} days ago"
+
+
+@register.filter
+def day(value: datetime.date | datetime.datetime | None) -> str:
+    """A day as people write it: "1 Mar" this year, "1 Mar 2025" any other year."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if value.year == timezone.localdate().year:
+        return f"{value.day} {value:%b}"
+    return f"{value.day} {value:%b %Y}"
