@@ -272,12 +272,13 @@ def _duration(inputs: TieInputs, recency: float) -> tuple[float, str]:
     ) * recency, f"known since {_month(inputs.first_on, inputs.today)}"
 
 
-def _reciprocity(inputs: TieInputs) -> tuple[float, str]:
+def _reciprocity(inputs: TieInputs, recency: float) -> tuple[float, str]:
     me, them, mutual = inputs.started_by_me, inputs.started_by_them, inputs.mutual
     total = me + them + mutual
     if total == 0:
         return 0.0, ""
-    value = 1 - math.exp(-(them + 0.5 * mutual) / RECIPROCITY_SCALE)
+    # Times recency, like duration: who reached out years ago says little about the tie today.
+    value = (1 - math.exp(-(them + 0.5 * mutual) / RECIPROCITY_SCALE)) * recency
     if me == total:
         words = "all started by you"
     elif them == total:
@@ -327,7 +328,7 @@ def tie_score(inputs: TieInputs) -> TieScore:
     values: dict[str, tuple[float, str]] = {
         "recency": (recency, recency_words),
         "frequency": _frequency(inputs),
-        "reciprocity": _reciprocity(inputs),
+        "reciprocity": _reciprocity(inputs, recency),
         "duration": _duration(inputs, recency),
     }
     if inputs.closeness is not None:
