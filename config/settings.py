@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invitations.tasks.weekly_digests_send",
         "schedule": crontab(minute=0),
     },
+    # Nightly: every owner's ties, layers, weak-tie flags, recall cards and recall snapshot.
+    "recompute-insights": {
+        "task": "insights.tasks.recompute_insights",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # Email (the weekly digest): printed to the log until an SMTP server is configured. Django 6.1

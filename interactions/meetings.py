@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from interactions.forms import NEW_EVENT, EventForm, InteractionForm, LogMeetingForm
 from interactions.models import Event, FollowUp, Interaction, MeetingLog
+from interactions.signals import interactions_changed_on_commit
 from interactions.stats import contacts_refresh_interaction_stats
 from network.models import Contact
 from network.signals import contacts_created
@@ -126,6 +127,7 @@ def _meeting_save(log: LogMeetingForm, claim: MeetingLog) -> list[Interaction]:
         if row.follow_up_date
     )
     contacts_refresh_interaction_stats(contact_ids)
+    interactions_changed_on_commit(owner, contact_ids)
     return interactions
 
 
@@ -193,6 +195,7 @@ def meeting_undo(owner, batch: uuid.UUID) -> Undone | None:
             event_name = next(iter(empty.values_list("name", flat=True)), None)
             empty.delete()
         contacts_refresh_interaction_stats(contact_ids)
+        interactions_changed_on_commit(owner, contact_ids)
     return Undone(
         interactions=deleted.get(Interaction._meta.label, 0),
         follow_ups=follow_ups,
@@ -217,6 +220,7 @@ def interaction_save(form: InteractionForm) -> Interaction:
     with transaction.atomic():
         interaction = form.save()
         contacts_refresh_interaction_stats([interaction.contact_id])
+        interactions_changed_on_commit(interaction.owner, [interaction.contact_id])
     return interaction
 
 
@@ -238,6 +242,7 @@ def interaction_delete(interaction: Interaction) -> dict:
     with transaction.atomic():
         interaction.delete()
         contacts_refresh_interaction_stats([snapshot["contact"]])
+        interactions_changed_on_commit(interaction.owner, [snapshot["contact"]])
     return snapshot
 
 
@@ -267,6 +272,7 @@ def interaction_restore(owner, snapshot: dict) -> Interaction | None:
             interaction=restored
         )
         contacts_refresh_interaction_stats([contact.pk])
+        interactions_changed_on_commit(owner, [contact.pk])
     return restored
 
 
@@ -281,9 +287,9 @@ def event_save(form: EventForm) -> Event:
             event.interactions.filter(occurred_on=form.initial["date"]).update(
                 occurred_on=event.date
             )
-            contacts_refresh_interaction_stats(
-                Contact.objects.filter(interactions__event=event).distinct()
-            )
+            met = Contact.objects.filter(interactions__event=event).distinct()
+            contacts_refresh_interaction_stats(met)
+            interactions_changed_on_commit(event.owner, met.values_list("pk", flat=True))
     return event
 
 
@@ -293,4 +299,5 @@ def interaction_log(owner, contact: Contact, **fields) -> Interaction:
         interaction = Interaction.objects.create(owner=owner, contact=contact, **fields)
         follow_ups_close(owner, [contact.pk], interaction.occurred_on)
         contacts_refresh_interaction_stats([contact.pk])
+        interactions_changed_on_commit(owner, [contact.pk])
     return interaction

@@ -181,9 +181,10 @@ def test_undoing_thirty_people_costs_the_same_as_undoing_three(
     undo(30)
 
 
-# 1 session, 2 user, savepoint 3 and release 26, 4 claim the undo, 5 the log, 6-7 its people
+# 1 session, 2 user, savepoint 3 and release 29, 4 claim the undo, 5 the log, 6-7 its people
 # and event, 8 its follow-ups, 9-11 its interactions (found, follow-ups unlinked, deleted),
-# 12 the new people left alone, 13-20 their deletion (found, their interactions, tags, log
-# links, follow-ups, invitations, introduction requests, the rows), 21-24 the event it
-# created, now empty (named, found, unlinked, deleted), 25 the figures on Contact.
-QUERIES_TO_UNDO = 26
+# 12 the new people left alone, 13-23 their deletion (found, their interactions, tags, log
+# links, follow-ups, invitations, introduction requests, recall cards, recall log, ties, the
+# rows), 24-27 the event it created, now empty (named, found, unlinked, deleted), 28 the
+# figures on Contact. (Ties are recomputed after the commit, outside this count.)
+QUERIES_TO_UNDO = 29

@@ -1,0 +1,441 @@
+"""Every contact's Tie, computed set-based: a few aggregate queries and one bulk upsert.
+
+recompute_owner does a whole network (nightly, after an import, by hand); recompute_contacts a
+handful of contacts whose interactions or recall just changed. Both read the aggregates the
+score needs from the database (insights.ties says what they mean), rank the ties into layers,
+give weak ties their reason, and flag the worst of them for the weekly review, never more than
+the owner's weekly cap.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from insights.models import Tie
+from insights.ties import (
+    AGE_BUCKETS,
+    KIND_GROUPS,
+    TieInputs,
+    layer_for_rank,
+    tie_score,
+    usual_gap_days,
+    weak_reason,
+)
+from interactions.models import Interaction
+from invitations.policy import owner_today
+from network.models import Contact, OwnerSettings
+
+MONTH = datetime.timedelta(days=30)
+# Above this many contacts, recompute_contacts ranks the whole network instead (one pass).
+FEW = 500
+# SQLite allows 32,766 parameters per query; an id list is cut into pieces this long.
+CHUNK = 5000
+BATCH = 2000
+# fsrs's forgetting curve with its default parameters: R(t) = (1 + FACTOR * t / S) ** DECAY.
+_DECAY = -DEFAULT_PARAMETERS[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+# What an upsert rewrites; quiet_until and let_go_on are the owner's decisions and stay.
+UPDATED = [
+    "owner",
+    "score",
+    "factors",
+    "explanation",
+    "score_month_ago",
+    "rank",
+    "layer",
+    "cadence_days",
+    "usual_gap_days",
+    "health",
+    "computed_on",
+    "weak_reason",
+    "weak_text",
+    "flagged_on",
+]
+
+
+@dataclass
+class _Person:
+    """One active contact: what its tie is computed from, and the decisions already taken."""
+
+    pk: int
+    inputs: TieInputs
+    month_ago: TieInputs | None  # None when the contact was not known a month ago
+    previous_rating: int | None
+    linkedin_connected: bool
+    connected_on: datetime.date | None
+    created_on: datetime.date
+    flagged_on: datetime.date | None
+    quiet_until: datetime.date | None
+    let_go_on: datetime.date | None
+
+
+def owners_with_contacts():
+    """The active users who have at least one contact: whom the nightly run recomputes."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, contacts__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def recompute_owner(owner, today: datetime.date | None = None) -> int:
+    """Recompute every tie of the owner's network; returns how many ties were written.
+
+    Also makes sure every active contact has a recall card, and writes this week's recall
+    snapshot.
+    """
+    recall = _recall()
+    owner_settings = OwnerSettings.for_user(owner)
+    today = today or owner_today(owner_settings)
+    if recall:
+        recall.recall_cards_ensure(owner, owner_settings=owner_settings)
+    people = _people(owner, owner_settings, today)
+    ties = {person.pk: _tie(owner, person, today) for person in people}
+    ranked = sorted(
+        (person for person in people if person.inputs.last_on is not None),
+        key=lambda person: (-ties[person.pk].score, -person.inputs.last_on.toordinal(), person.pk),
+    )
+    for rank, person in enumerate(ranked, start=1):
+        _place(ties[person.pk], rank)
+    _flag(people, ties, owner_settings.weak_ties_per_week, today)
+    with transaction.atomic():
+        _archived_untie(Tie.objects.owned_by(owner), today)
+        Tie.objects.bulk_create(
+            ties.values(),
+            update_conflicts=True,
+            unique_fields=["contact"],
+            update_fields=UPDATED,
+            batch_size=BATCH,
+        )
+    if recall:
+        recall.recall_snapshot(owner, today)
+    return len(ties)
+
+
+def recompute_contacts(owner, contact_ids: list[int], today: datetime.date | None = None) -> int:
+    """Recompute the ties of a few contacts (their interactions or recall just changed).
+
+    Each is placed by counting the owner's ties that rank above it; the others keep their
+    ranks until the next full pass. Returns how many ties were written.
+    """
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return 0
+    if len(ids) > FEW:
+        return recompute_owner(owner, today)
+    owner_settings = OwnerSettings.for_user(owner)
+    today = today or owner_today(owner_settings)
+    people = _people(owner, owner_settings, today, ids)
+    ties = {person.pk: _tie(owner, person, today) for person in people}
+    others = (
+        Tie.objects.owned_by(owner).filter(contact__is_archived=False).exclude(contact_id__in=ids)
+    )
+    ranked = [person for person in people if person.inputs.last_on is not None]
+    for person in ranked:
+        score, last_on = ties[person.pk].score, person.inputs.last_on
+        above = others.filter(layer__isnull=False).filter(
+            Q(score__gt=score)
+            | Q(score=score, contact__last_interaction_on__gt=last_on)
+            | Q(score=score, contact__last_interaction_on=last_on, contact_id__lt=person.pk)
+        )
+        among_these = sum(
+            (ties[other.pk].score, other.inputs.last_on, -other.pk) > (score, last_on, -person.pk)
+            for other in ranked
+        )
+        _place(ties[person.pk], 1 + above.count() + among_these)
+    flagged_elsewhere = others.filter(flagged_on__isnull=False).count()
+    _flag(people, ties, owner_settings.weak_ties_per_week - flagged_elsewhere, today)
+    with transaction.atomic():
+        _archived_untie(Tie.objects.owned_by(owner).filter(contact_id__in=ids), today)
+        Tie.objects.bulk_create(
+            ties.values(),
+            update_conflicts=True,
+            unique_fields=["contact"],
+            update_fields=UPDATED,
+            batch_size=BATCH,
+        )
+    return len(ties)
+
+
+def _people(
+    owner, owner_settings: OwnerSettings, today: datetime.date, ids: list[int] | None = None
+) -> list[_Person]:
+    """The owner's active contacts (or those of ``ids``) with their inputs today and a month ago.
+
+    Three queries: the interaction aggregates as of today, the same as of a month ago, and the
+    contacts with their recall cards and the decisions kept on their ties.
+    """
+    zone = owner_settings.zone
+    month_ago = today - MONTH
+    now = _aggregates(owner, today, ids)
+    then = _aggregates(owner, month_ago, ids)
+    contacts = Contact.objects.owned_by(owner).active()
+    rows = []
+    for chunk in _chunks(ids):
+        part = contacts if chunk is None else contacts.filter(pk__in=chunk)
+        rows.extend(
+            part.values_list(
+                "pk",
+                "closeness",
+                "linkedin_status",
+                "connected_on",
+                "created_at",
+                "recall_card__reviews",
+                "recall_card__last_rating",
+                "recall_card__previous_rating",
+                "recall_card__last_review",
+                "recall_card__stability",
+                "tie__flagged_on",
+                "tie__quiet_until",
+                "tie__let_go_on",
+            ).order_by()
+        )
+    people = []
+    for (
+        pk,
+        closeness,
+        linkedin_status,
+        connected_on,
+        created_at,
+        reviews,
+        last_rating,
+        previous_rating,
+        last_review,
+        stability,
+        flagged_on,
+        quiet_until,
+        let_go_on,
+    ) in rows:
+        # A card never answered (or restored without its review) counts as never checked.
+        reviewed_on = last_review.astimezone(zone).date() if reviews and last_review else None
+        created_on = created_at.astimezone(zone).date()
+        recall = {}
+        if reviewed_on:
+            recall = {"recall_last_rating": last_rating, "recall_last_on": reviewed_on}
+        inputs = _inputs(
+            today,
+            now.get(pk),
+            closeness=closeness,
+            retrievability=_retrievability(stability, reviewed_on, today),
+            **recall,
+        )
+        earlier = None
+        if created_on <= month_ago or pk in then:
+            # The card as it stands if it was not reviewed since; otherwise unknown then.
+            if not reviewed_on or reviewed_on > month_ago:
+                recall = {}
+            earlier = _inputs(
+                month_ago,
+                then.get(pk),
+                closeness=closeness,
+                retrievability=_retrievability(stability, reviewed_on, month_ago)
+                if recall
+                else None,
+                **recall,
+            )
+        people.append(
+            _Person(
+                pk=pk,
+                inputs=inputs,
+                month_ago=earlier,
+                previous_rating=previous_rating if reviewed_on else None,
+                linkedin_connected=linkedin_status == Contact.LinkedInStatus.CONNECTED,
+                connected_on=connected_on,
+                created_on=created_on,
+                flagged_on=flagged_on,
+                quiet_until=quiet_until,
+                let_go_on=let_go_on,
+            )
+        )
+    return people
+
+
+def _aggregates(owner, as_of: datetime.date, ids: list[int] | None) -> dict[int, dict]:
+    """Per contact, of the interactions up to ``as_of``: first and last day, the last day of
+    each kind group, counts by kind group and age bucket, and who started them; one GROUP BY
+    query (per chunk of ids)."""
+    annotations = {
+        "first_on": Min("occurred_on"),
+        "last_on": Max("occurred_on"),
+        "started_by_me": Count("pk", filter=Q(initiated_by=Interaction.Initiator.ME)),
+        "started_by_them": Count("pk", filter=Q(initiated_by=Interaction.Initiator.THEM)),
+        "mutual": Count("pk", filter=Q(initiated_by=Interaction.Initiator.MUTUAL)),
+    }
+    for group, kinds in KIND_GROUPS.items():
+        annotations[f"last_{group}_on"] = Max("occurred_on", filter=Q(kind__in=kinds))
+        for index, age in enumerate(_age_ranges(as_of)):
+            annotations[f"n_{group}_{index}"] = Count("pk", filter=Q(kind__in=kinds) & age)
+    interactions = Interaction.objects.owned_by(owner).filter(occurred_on__lte=as_of)
+    found = {}
+    for chunk in _chunks(ids):
+        part = interactions if chunk is None else interactions.filter(contact_id__in=chunk)
+        for row in part.values("contact").order_by().annotate(**annotations):
+            found[row["contact"]] = row
+    return found
+
+
+def _age_ranges(as_of: datetime.date) -> list[Q]:
+    """The age buckets of insights.ties as date ranges: [0, 90) days old, [90, 365), ..."""
+    limits = [as_of - datetime.timedelta(days=days) for days in AGE_BUCKETS]
+    ranges, newer = [], None
+    for limit in limits:
+        ranges.append(Q(occurred_on__gt=limit) & (Q(occurred_on__lte=newer) if newer else Q()))
+        newer = limit
+    ranges.append(Q(occurred_on__lte=newer))
+    return ranges
+
+
+def _inputs(today: datetime.date, row: dict | None, **others) -> TieInputs:
+    if row is None:
+        return TieInputs(today=today, **others)
+    counts = {
+        (group, index): row[f"n_{group}_{index}"]
+        for group in KIND_GROUPS
+        for index in range(len(AGE_BUCKETS) + 1)
+        if row[f"n_{group}_{index}"]
+    }
+    # The strongest kind group seen on the last day (KIND_GROUPS lists the strongest first).
+    last_kind = next(group for group in KIND_GROUPS if row[f"last_{group}_on"] == row["last_on"])
+    return TieInputs(
+        today=today,
+        first_on=row["first_on"],
+        last_on=row["last_on"],
+        last_in_person_on=row["last_in_person_on"],
+        last_kind=last_kind,
+        counts=counts,
+        started_by_me=row["started_by_me"],
+        started_by_them=row["started_by_them"],
+        mutual=row["mutual"],
+        **others,
+    )
+
+
+def _retrievability(
+    stability: float | None, reviewed_on: datetime.date | None, day: datetime.date
+) -> float | None:
+    """The chance of recalling the person on ``day`` (fsrs's forgetting curve), None if never
+    checked."""
+    if reviewed_on is None or not stability:
+        return None
+    elapsed = max(0, (day - reviewed_on).days)
+    return (1 + _FACTOR * elapsed / stability) ** _DECAY
+
+
+def _tie(owner, person: _Person, today: datetime.date) -> Tie:
+    """The tie's score and its reasons; its rank, layer and flag are settled afterwards."""
+    scored = tie_score(person.inputs)
+    return Tie(
+        contact_id=person.pk,
+        owner=owner,
+        score=scored.score,
+        factors=[
+            {"name": factor.name, "points": factor.points, "words": factor.words}
+            for factor in scored.factors
+        ],
+        explanation=scored.explanation,
+        score_month_ago=tie_score(person.month_ago).score if person.month_ago else None,
+        usual_gap_days=usual_gap_days(person.inputs),
+        health=Tie.Health.NO_TIE,
+        computed_on=today,
+        flagged_on=None,
+        quiet_until=person.quiet_until,
+        let_go_on=person.let_go_on,
+    )
+
+
+def _place(tie: Tie, rank: int) -> None:
+    layer = layer_for_rank(rank)
+    tie.rank, tie.layer, tie.cadence_days = rank, layer.number, layer.cadence_days
+
+
+def _flag(people: list[_Person], ties: dict[int, Tie], cap: int, today: datetime.date) -> None:
+    """Weak reasons, the weekly cap, then health.
+
+    A tie in the review queue stays there while it is weak; the free places go to the worst of
+    the others (severity, then the inner layer, then the longer silence); the rest wait.
+    Ties let go, or kept quiet until a later day, are never flagged.
+    """
+    waiting = []
+    for person in people:
+        tie = ties[person.pk]
+        reason = weak_reason(
+            person.inputs,
+            recall_previous_rating=person.previous_rating,
+            cadence_days=tie.cadence_days,
+            usual_gap_days=tie.usual_gap_days,
+            linkedin_connected=person.linkedin_connected,
+            connected_on=person.connected_on,
+            created_on=person.created_on,
+        )
+        decided = person.let_go_on is not None or (
+            person.quiet_until is not None and person.quiet_until > today
+        )
+        if reason is None or decided:
+            continue
+        tie.weak_reason, tie.weak_text = reason.code, reason.words
+        if person.flagged_on is not None:
+            tie.flagged_on = person.flagged_on
+            cap -= 1
+        else:
+            waiting.append((reason.severity, tie.layer or 99, -_silence(person), person.pk))
+    for *_, pk in sorted(waiting)[: max(cap, 0)]:
+        ties[pk].flagged_on = today
+    for person in people:
+        ties[person.pk].health = _health(ties[person.pk], person, today)
+
+
+def _silence(person: _Person) -> int:
+    """Days since the last interaction, or since the contact was connected or added."""
+    since = person.inputs.last_on or person.connected_on or person.created_on
+    return (person.inputs.today - since).days
+
+
+def _health(tie: Tie, person: _Person, today: datetime.date) -> str:
+    if tie.flagged_on is not None:
+        return Tie.Health.FLAGGED
+    if person.inputs.last_on is None:
+        return Tie.Health.NO_TIE
+    silence = (today - person.inputs.last_on).days
+    if tie.weak_reason or (tie.cadence_days is not None and silence > tie.cadence_days):
+        return Tie.Health.DRIFTING
+    return Tie.Health.ON_CADENCE
+
+
+def _archived_untie(ties, today: datetime.date) -> int:
+    """Archived people keep their tie row (and the owner's decisions on it) but leave the
+    layers, the health counts and the review."""
+    return ties.filter(contact__is_archived=True).update(
+        rank=None,
+        layer=None,
+        cadence_days=None,
+        health=Tie.Health.NO_TIE,
+        weak_reason="",
+        weak_text="",
+        flagged_on=None,
+        computed_on=today,
+    )
+
+
+def _recall():
+    """insights.recall once it has the card and snapshot functions, else None (ties are
+    computed all the same)."""
+    try:
+        from insights import recall
+    except ImportError:
+        return None
+    if hasattr(recall, "recall_cards_ensure") and hasattr(recall, "recall_snapshot"):
+        return recall
+    return None
+
+
+def _chunks(ids: list[int] | None):
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]

@@ -1,0 +1,23 @@
+import logging
+import time
+
+from celery import shared_task
+
+from insights.compute import owners_with_contacts, recompute_owner
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def recompute_insights(owner_id: int | None = None) -> None:
+    """Recompute the ties (and recall cards and snapshot) of one owner, or of every owner who
+    has contacts: beat runs it nightly, imports after they finish."""
+    owners = owners_with_contacts()
+    if owner_id is not None:
+        owners = owners.filter(pk=owner_id)
+    for owner in owners:
+        started = time.perf_counter()
+        ties = recompute_owner(owner)
+        logger.info(
+            "Insights for %s: %d ties in %.1f s", owner, ties, time.perf_counter() - started
+        )
