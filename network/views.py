@@ -39,7 +39,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = _get_contact_for_user(request, contact_id)
+    # The tie and the recall card are insights' rows, read through the reverse one-to-ones in
+    # the contact's own query: network does not import insights, which sits above it.
+    contact = get_object_or_404(
+        Contact.objects.owned_by(request.user).select_related("tie", "recall_card"),
+        pk=contact_id,
+    )
     timeline = contact.interactions.select_related("event")
     page = Paginator(timeline, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
     # Asked by them or of them, in one query through the reverse relations: network does not
@@ -55,6 +60,10 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
             "tags": contact.tags.all(),
             "page": page,
             "introductions": introductions,
+            # None until insights first computes them (a missing reverse row raises).
+            "tie": getattr(contact, "tie", None),
+            "recall_card": getattr(contact, "recall_card", None),
+            "follow_up": contact.follow_ups.open().first(),
         },
     )
 
