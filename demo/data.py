@@ -501,3 +501,24 @@ FOLLOW_UPS = (
     (0, "Share the notes from our conversation"),
     (6, "Ask how the pilot went"),
 )
+
+# Recall checks: the owner has run short sessions for the last ten weeks, on about three days
+# in seven, before work; some of each group was checked, the close core most of all.
+RECALL_DAYS = 70
+RECALL_SESSION_CHANCE = 0.45
+RECALL_SESSION_HOURS = (7, 8, 21)
+RECALL_CHECKED_SHARE = {"core": 0.8, "middle": 0.55, "tail": 0.3}
+# How well the owner knows a person, by group: weights for No idea, Vaguely, Yes, Instantly.
+# Each answer is the person's usual one, or one step off it now and then.
+RECALL_GRIP_WEIGHTS = {
+    "core": [0, 0, 30, 70],
+    "middle": [10, 22, 50, 18],
+    "tail": [40, 30, 25, 5],
+}
+RECALL_OFF_BY_ONE = 0.25
+# Seeing the answer side after a miss teaches: the next check of that person goes a step
+# better this often.
+RECALL_LEARNS = 0.2
+# A close friend the owner has not seen or heard from for months, and one a month overdue
+# (indices into CORE): the drifting ties the dashboard names.
+CORE_DRIFTING = {8: 200, 5: 45}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import recall_views, views
+from insights import recall_views, review_views, views
 
 app_name = "insights"
 
@@ -14,5 +14,8 @@ urlpatterns = [
         "recall/<int:contact_id>/stands-for/",
         recall_views.recall_stands_for,
         name="recall-stands-for",
+    ),
+    path(
+        "review/ties/<int:contact_id>/", review_views.review_tie_decide, name="review-tie-decide"
     ),
 ]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from interactions.models import FollowUp
 from invitations.models import DigestSent, Invitation
 from invitations.policy import declined_now_meeting_policy, invitation_verdicts
+from invitations.review import review_waiting
 from network.models import OwnerSettings
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,8 @@ def digest_build(owner, *, now: datetime.datetime | None = None) -> Digest:
         "follow_ups": list(follow_ups_due[:FIRST_FEW]),
         "follow_ups_more": max(follow_ups_count - FIRST_FEW, 0),
         "declined_now_meeting": declined_now_meeting_policy(owner, limit=FIRST_FEW),
+        # The review's other parts (weak ties), told by the apps that add them.
+        "also_waiting": review_waiting(owner, today),
         "review_url": settings.KITH_BASE_URL + reverse("invitations:review"),
         "settings_url": settings.KITH_BASE_URL + reverse("network:settings"),
     }

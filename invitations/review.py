@@ -1,11 +1,14 @@
 """The weekly review: the owner walks what waits for a decision, one item at a time.
 
 The walk is generic over "items to decide": each item names its kind, its id, the template
-fragment that shows it and the decisions it offers. Today the only kind is an incoming
-invitation; the insights issue adds flagged weak ties as a second part of the same walk.
+fragment that shows it and the decisions it offers. Each kind is a Source in a small registry,
+walked in the order registered: incoming invitations (registered here) first, then what higher
+layers add without invitations importing them (insights registers the flagged weak ties in its
+AppConfig.ready()).
 """
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,12 +74,82 @@ class Walk:
     def remaining(self) -> int:
         return len(self.items)
 
+    @property
+    def decided(self) -> int:
+        return review_decided(self.review) if self.review else 0
+
+    @property
+    def stats(self) -> list[tuple[int, str]]:
+        return review_stats(self.review) if self.review else []
+
 
 @dataclass(frozen=True)
 class Outcome:
     decided: bool
     text: str
-    message: str = ""  # the decline text to copy, for a decline
+    message: str = ""  # a text to copy: the decline message, a reconnect opener
+    copy_label: str = "Copy message"
+    profile_url: str = ""  # the LinkedIn profile where the decision is carried out
+    invalid: bool = False  # refused for bad input (rather than decided in another tab)
+    # What undo needs beyond kind, id and decision (JSON-ready: it waits in the session).
+    undo: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of item the review walks, and how its items are listed, shown and decided.
+
+    items(owner, owner_settings, today, skipped) -> the items left, in walking order;
+    load_details(item, today) fills item.details for the one item on screen;
+    decide(owner, owner_settings, subject, decision, data) -> Outcome, data being the POST;
+    undo(owner, review, entry) -> the sentence saying what came back, or None if nothing did;
+    stats(review) -> [(count, label)] for the summary;
+    waiting(owner, today) -> a sentence for the weekly digest on what waits ("" when nothing);
+    invitations have a part of the digest of their own and need none.
+    """
+
+    kind: str
+    decisions: Mapping[str, Decision]
+    items: Callable[..., list["ReviewItem"]]
+    load_details: Callable[..., None]
+    decide: Callable[..., Outcome]
+    undo: Callable[..., str | None]
+    stats: Callable[[Review], list[tuple[int, str]]]
+    waiting: Callable[..., str] | None = None
+
+    @property
+    def choose_text(self) -> str:
+        labels = [decision.label for decision in self.decisions.values()]
+        return f"Choose {', '.join(labels[:-1])} or {labels[-1]}."
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register_source(
+    kind: str,
+    *,
+    decisions: Mapping[str, Decision],
+    items: Callable[..., list["ReviewItem"]],
+    load_details: Callable[..., None],
+    decide: Callable[..., Outcome],
+    undo: Callable[..., str | None],
+    stats: Callable[[Review], list[tuple[int, str]]],
+    waiting: Callable[..., str] | None = None,
+) -> Source:
+    """Adds a part to the walk, after those registered before; registering a kind again
+    replaces it in place (ready() may run more than once in tests)."""
+    source = Source(kind, decisions, items, load_details, decide, undo, stats, waiting)
+    _SOURCES[kind] = source
+    return source
+
+
+def review_sources() -> list[Source]:
+    return list(_SOURCES.values())
+
+
+def review_source(kind: str) -> Source | None:
+    return _SOURCES.get(kind)
 
 
 def next_review_day(owner_settings: OwnerSettings, today: datetime.date) -> datetime.date:
@@ -150,17 +223,28 @@ def invitation_items(
 
 
 def review_walk(owner, owner_settings: OwnerSettings) -> Walk:
-    """What is left to decide in the open review, with the first item's details loaded."""
+    """What is left to decide in the open review, part after part, with the first item's
+    details loaded."""
     today = owner_today(owner_settings)
     review = review_open(owner)
     skipped = set(review.skipped_items) if review else set()
-    items = invitation_items(owner, owner_settings, today, skipped)
+    items = [
+        item
+        for source in review_sources()
+        for item in source.items(owner, owner_settings, today, skipped)
+    ]
     if items:
-        _load_invitation_details(items[0])
+        _SOURCES[items[0].kind].load_details(items[0], today)
     return Walk(review=review, items=items, today=today)
 
 
-def _load_invitation_details(item: ReviewItem) -> None:
+def review_waiting(owner, today: datetime.date) -> list[str]:
+    """What waits in the review's parts other than invitations, a sentence each, for the digest."""
+    sentences = (source.waiting(owner, today) for source in review_sources() if source.waiting)
+    return [sentence for sentence in sentences if sentence]
+
+
+def _load_invitation_details(item: ReviewItem, today: datetime.date) -> None:
     contact = item.subject.contact
     recent: list[Interaction] = []
     if contact is not None:
@@ -180,7 +264,11 @@ def decline_text(owner) -> str:
 
 
 def review_decide_invitation(
-    owner, owner_settings: OwnerSettings, invitation: Invitation, decision: Decision
+    owner,
+    owner_settings: OwnerSettings,
+    invitation: Invitation,
+    decision: Decision,
+    data: Mapping | None = None,
 ) -> Outcome:
     """One decision on one invitation, counted in the open review (started by it if need be).
 
@@ -205,21 +293,54 @@ def review_decide_invitation(
         text = f"Not yet: {name} is back in the review on {until:%A} {until.day} {until:%b}."
     if not decided:
         return Outcome(False, already_decided(invitation, today))
-    _count(review, decision)
-    return Outcome(True, text, message)
+    review_count(review, decision)
+    return Outcome(True, text, message, profile_url=invitation.profile_url)
 
 
-def _count(review: Review, decision: Decision) -> None:
+def review_count(review: Review, decision: Decision) -> None:
+    """Adds one to the review's counter of this decision."""
     Review.objects.filter(pk=review.pk).update(
         **{decision.count_field: F(decision.count_field) + 1}
     )
 
 
-def review_summary(review: Review) -> str:
-    return (
-        f"{review.accepted} accepted, {review.declined} declined, "
-        f"{review.deferred} not yet, {review.skipped} skipped"
+def review_uncount(review: Review, decision: Decision) -> None:
+    """Takes one back from the counter, never below zero."""
+    field_name = decision.count_field
+    Review.objects.filter(pk=review.pk, **{f"{field_name}__gt": 0}).update(
+        **{field_name: F(field_name) - 1}
     )
+
+
+def review_stats(review: Review) -> list[tuple[int, str]]:
+    return [stat for source in review_sources() for stat in source.stats(review)]
+
+
+def review_decided(review: Review) -> int:
+    """Decisions taken in the review, skips left out."""
+    return sum(
+        getattr(review, decision.count_field)
+        for source in review_sources()
+        for decision in source.decisions.values()
+        if decision is not SKIP
+    )
+
+
+def review_summary(review: Review) -> str:
+    """ "2 accepted, 1 declined, 0 not yet, 1 skipped; 3 kept, 1 reconnected, 1 let go, 0 snoozed" """
+    return "; ".join(
+        ", ".join(f"{count} {label}" for count, label in source.stats(review))
+        for source in review_sources()
+    )
+
+
+def invitation_stats(review: Review) -> list[tuple[int, str]]:
+    return [
+        (review.accepted, "accepted"),
+        (review.declined, "declined"),
+        (review.deferred, "not yet"),
+        (review.skipped, "skipped"),
+    ]
 
 
 def already_decided(invitation: Invitation, today: datetime.date) -> str:
@@ -261,8 +382,31 @@ def review_undo_invitation(review: Review, invitation: Invitation, decision: Dec
         return review_unskip(review, f"{INVITATION}:{invitation.pk}")
     if not invitation.undo():
         return False
-    field_name = decision.count_field
-    Review.objects.filter(pk=review.pk, **{f"{field_name}__gt": 0}).update(
-        **{field_name: F(field_name) - 1}
-    )
+    review_uncount(review, decision)
     return True
+
+
+def _undo_invitation_entry(owner, review: Review, entry: dict) -> str | None:
+    invitation = Invitation.objects.owned_by(owner).filter(pk=entry["id"]).first()
+    decision = DECISIONS.get(entry["decision"])
+    if invitation and decision and review_undo_invitation(review, invitation, decision):
+        return f"Undone: {invitation.name} is back in the review."
+    return None
+
+
+def review_undo(owner, review: Review, entry: dict) -> str | None:
+    """Takes back one decision recorded in the review's undo stack, whatever its kind."""
+    source = review_source(entry.get("kind", ""))
+    return source.undo(owner, review, entry) if source else None
+
+
+# The first part of every review.
+register_source(
+    INVITATION,
+    decisions=DECISIONS,
+    items=invitation_items,
+    load_details=_load_invitation_details,
+    decide=review_decide_invitation,
+    undo=_undo_invitation_entry,
+    stats=invitation_stats,
+)

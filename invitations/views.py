@@ -48,23 +48,34 @@ def review_decide(request: HttpRequest, invitation_id: int) -> HttpResponse:
         Invitation.objects.owned_by(request.user).filter(direction=Invitation.Direction.INCOMING),
         pk=invitation_id,
     )
-    decision = weekly.DECISIONS.get(request.POST.get("decision", ""))
+    return review_decision(request, weekly.INVITATION, invitation)
+
+
+def review_decision(request: HttpRequest, kind: str, subject) -> HttpResponse:
+    """One decision posted on one item of the walk, the subject already fetched for its owner
+    (by this view for an invitation, by the view of the app that registered the kind)."""
+    source = weekly.review_source(kind)
+    decision = source.decisions.get(request.POST.get("decision", ""))
     if decision is None:
-        messages.error(request, "Choose Accept, Decline, Not yet or Skip.")
+        messages.error(request, source.choose_text)
         return _review_walk_or_redirect(request)
     owner_settings = OwnerSettings.for_user(request.user)
-    outcome = weekly.review_decide_invitation(request.user, owner_settings, invitation, decision)
+    outcome = source.decide(request.user, owner_settings, subject, decision, request.POST)
     if outcome.decided:
         entry = {
-            "kind": weekly.INVITATION,
-            "id": invitation.pk,
+            "kind": kind,
+            "id": subject.pk,
             "decision": decision.name,
             "text": outcome.text,
             "message": outcome.message,
-            "profile_url": invitation.profile_url,
+            "copy_label": outcome.copy_label,
+            "profile_url": outcome.profile_url,
+            "undo": outcome.undo,
         }
         review = weekly.review_open(request.user)
         _save_history(request, review, [*_history(request, review), entry])
+    elif outcome.invalid:
+        messages.error(request, outcome.text)
     else:
         messages.info(request, outcome.text)
     return _review_walk_or_redirect(request)
@@ -80,10 +91,9 @@ def review_undo(request: HttpRequest) -> HttpResponse:
         return _review_walk_or_redirect(request)
     entry = entries.pop()
     _save_history(request, review, entries)
-    invitation = Invitation.objects.owned_by(request.user).filter(pk=entry["id"]).first()
-    decision = weekly.DECISIONS[entry["decision"]]
-    if invitation and weekly.review_undo_invitation(review, invitation, decision):
-        messages.success(request, f"Undone: {invitation.name} is back in the review.")
+    undone = weekly.review_undo(request.user, review, entry)
+    if undone:
+        messages.success(request, undone)
     else:
         messages.info(request, "That decision was changed since, in another tab: nothing undone.")
     return _review_walk_or_redirect(request)

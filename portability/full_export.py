@@ -433,11 +433,17 @@ def _remap_inner_references(
         ]
 
 
+# What a review skips: an invitation, or a weak tie named by its contact (ties are recomputed).
+SKIPPED_KINDS: dict[str, type[models.Model]] = {"invitation": Invitation, "tie": Contact}
+
+
 def _skipped_item(raw: Any, path: str, id_maps: dict[type[models.Model], dict]) -> str:
     kind, _, old_id = raw.partition(":") if isinstance(raw, str) else ("", "", "")
-    if kind != "invitation" or not old_id.isdigit():
-        raise ImportFileError(f"{path}: should be “invitation:<id>”, not {_json(raw)}.")
-    return f"invitation:{_new_id(Invitation, int(old_id), path, id_maps)}"
+    if kind not in SKIPPED_KINDS or not old_id.isdigit():
+        raise ImportFileError(
+            f"{path}: should be “invitation:<id>” or “tie:<contact id>”, not {_json(raw)}."
+        )
+    return f"{kind}:{_new_id(SKIPPED_KINDS[kind], int(old_id), path, id_maps)}"
 
 
 def _validate(obj: models.Model, where: str, skipped: list[str]) -> None:

@@ -1,6 +1,7 @@
-// The weekly review: one key per decision (a accept, d decline, n not yet, s skip, u undo,
-// f finish). Each key presses the button that carries it, so the keys do exactly what the
-// buttons do, and the page works the same without this file (plain POSTs).
+// The weekly review: one key per decision (invitations: a accept, d decline, n not yet; weak
+// ties: k keep, r reconnect, l let go, z snooze; s skip, u undo, f finish). Each key presses the
+// button that carries it, so the keys do exactly what the buttons do, and the page works the
+// same without this file (plain POSTs).
 "use strict";
 
 (() => {

@@ -81,7 +81,7 @@ def test_a_week_of_invitations_is_reviewed_with_the_keyboard_alone(page_at, brow
     expect(suggested).to_contain_text("Decline")
     press("d", "Ravi Shankar")
     expect(last).to_contain_text("Declined Lena Fjeld.")
-    expect(page.locator("#decline-text")).to_have_text(DEFAULT_DECLINE_TEXT)
+    expect(page.locator("#review-message")).to_have_text(DEFAULT_DECLINE_TEXT)
     copy = page.locator(".review-last .copy-button")
     expect(copy).to_have_text("Copy message")
     expect(copy).to_be_focused()
@@ -103,19 +103,22 @@ def test_a_week_of_invitations_is_reviewed_with_the_keyboard_alone(page_at, brow
     summary = page.get_by_role("region", name="All decided")
     expect(summary).to_be_visible()
     counts = summary.locator(".stat")
-    expect(counts).to_have_text(["2 accepted", "1 declined", "1 not yet", "1 skipped"])
+    invitation_counts = ["2 accepted", "1 declined", "1 not yet", "1 skipped"]
+    tie_counts = ["0 kept", "0 reconnected", "0 let go", "0 snoozed"]
+    expect(counts).to_have_text([*invitation_counts, *tie_counts])
     assert_fits_the_screen(page)
     # The decline text has the focus after a decline; "f" still finishes.
     page.keyboard.press("f")
 
     expect(page.get_by_role("heading", name="Your network")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Review finished")).to_have_text(
-        "Review finished: 2 accepted, 1 declined, 1 not yet, 1 skipped."
+        "Review finished: 2 accepted, 1 declined, 1 not yet, 1 skipped; "
+        "0 kept, 0 reconnected, 0 let go, 0 snoozed."
     )
     today = timezone.localdate()
     expect(page.locator(".last-review")).to_have_text(
         f"Last review done on {today.day} {today:%b %Y}: "
-        "2 accepted, 1 declined, 1 not yet, 1 skipped."
+        "2 accepted, 1 declined, 1 not yet, 1 skipped; 0 kept, 0 reconnected, 0 let go, 0 snoozed."
     )
     # Mette was skipped, so she still waits; Lars is put off to the next review day.
     expect(page.get_by_role("link", name="1 pending invitation")).to_be_visible()

@@ -122,7 +122,7 @@ def test_decline_keeps_the_default_message_and_shows_it_ready_to_copy(owner_clie
 
     page = response.content.decode()
     assert "Declined Lena Fjeld" in page
-    assert 'id="decline-text"' in page and "Let us meet first, then connect." in page
+    assert 'id="review-message"' in page and "Let us meet first, then connect." in page
     assert "Copy message" in page
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.DECLINED
@@ -216,9 +216,12 @@ def test_the_summary_counts_each_decision_and_finishing_is_shown_on_the_dashboar
     response = owner_client.post(reverse("invitations:review-finish"), follow=True)
 
     page = response.content.decode()
-    assert "Review finished: 1 accepted, 1 declined, 1 not yet, 1 skipped." in page
+    summary = (
+        "1 accepted, 1 declined, 1 not yet, 1 skipped; 0 kept, 0 reconnected, 0 let go, 0 snoozed"
+    )
+    assert f"Review finished: {summary}." in page
     today = timezone.localdate()
-    assert f"Last review done on {today.day} {today:%b %Y}" in page
+    assert f"Last review done on {today.day} {today:%b %Y}: {summary}." in page
     assert "1 pending invitation" in page  # the skipped one waits; the deferred one is put off
     assert _review(owner).finished_at is not None
 
@@ -308,8 +311,9 @@ def test_review_card_costs_the_same_queries_at_any_size(
     Review.objects.create(owner=owner)
     # 1 session, 2 user, 3 owner settings, 4 the open review, 5 pending invitations with their
     # contacts, 6 the events where those contacts were last met and 7 their interaction figures
-    # (the policy's two aggregates), 8 the card's last interactions.
-    with django_assert_num_queries(8):
+    # (the policy's two aggregates), 8 the flagged weak ties (the walk's second part; none
+    # here), 9 the card's last interactions.
+    with django_assert_num_queries(9):
         response = owner_client.get(reverse("invitations:review"))
     assert response.context["walk"].remaining == size
 

@@ -24,6 +24,7 @@ from demo.data import (
     CONFERENCE,
     CONTACT_NOTES,
     CORE,
+    CORE_DRIFTING,
     DAYS,
     EVENT_NOTES,
     EVENTS,
@@ -37,6 +38,7 @@ from demo.data import (
     NOTES,
     PASSWORD,
     QUIET_DAYS,
+    RECALL_DAYS,
     REGIONS,
     SECTORS,
     SEED,
@@ -49,6 +51,8 @@ from demo.data import (
     Region,
     Status,
 )
+from demo.recall import Recollection, recall_history_seed
+from insights.compute import recompute_owner
 from interactions.models import Event, FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
@@ -62,6 +66,7 @@ class _Person:
     sector: str
     tags: list[str]
     quiet: bool = False  # nothing in the last QUIET_DAYS
+    drifting: int = 0  # a close friend not seen or heard from for this many days
     interactions: list[Interaction] = field(default_factory=list)
 
     def first_interaction(self) -> Interaction | None:
@@ -71,6 +76,12 @@ class _Person:
         """The event where the owner met this person, if they first met at one."""
         first = self.first_interaction()
         return first.event if first is not None else None
+
+    def known_since(self) -> datetime.date | None:
+        """The day the owner came to know them: first met or heard from, or connected."""
+        first = self.first_interaction()
+        days = [first.occurred_on if first else None, self.contact.connected_on]
+        return min((day for day in days if day is not None), default=None)
 
     def last_interaction(self) -> Interaction | None:
         return max(self.interactions, key=lambda interaction: interaction.occurred_on, default=None)
@@ -94,16 +105,20 @@ class Command(BaseCommand):
                     f"and reset the password. {LOGIN_HINT}"
                 )
                 return
-            contacts, interactions, events = _seed(user, random.Random(SEED), timezone.localdate())
+            rng, today = random.Random(SEED), timezone.localdate()
+            people, interactions, events = _seed(user, rng, today)
+            answers = recall_history_seed(user, _recollections(people), rng, today)
+            recompute_owner(user, today)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo network ready: {contacts} contacts, {interactions} interactions, "
-                f"{events} events. {LOGIN_HINT}"
+                f"Demo network ready: {len(people)} contacts, {interactions} interactions, "
+                f"{events} events. {answers} recall checks answered in the last "
+                f"{RECALL_DAYS // 7} weeks. {LOGIN_HINT}"
             )
         )
 
 
-def _seed(owner, rng: random.Random, today: datetime.date) -> tuple[int, int, int]:
+def _seed(owner, rng: random.Random, today: datetime.date) -> tuple[list[_Person], int, int]:
     """Plan everyone's history in memory, then write it with one bulk insert per table."""
     people = _people(owner, rng)
     events = Event.objects.bulk_create(_event(owner, today, *spec) for spec in EVENTS)
@@ -120,7 +135,11 @@ def _seed(owner, rng: random.Random, today: datetime.date) -> tuple[int, int, in
     Invitation.objects.bulk_create(invitations)
     FollowUp.objects.bulk_create(_follow_ups(owner, interactions, today))
     contacts_refresh_interaction_stats(Contact.objects.owned_by(owner))
-    return len(people), len(interactions), len(events)
+    return people, len(interactions), len(events)
+
+
+def _recollections(people: list[_Person]) -> list[Recollection]:
+    return [Recollection(person.contact, person.group, person.known_since()) for person in people]
 
 
 def _follow_ups(owner, interactions: list[Interaction], today: datetime.date) -> list[FollowUp]:
@@ -187,7 +206,8 @@ def _people(owner, rng: random.Random) -> list[_Person]:
             linkedin_url=_linkedin_url(rng, first, last, slugs) if rng.random() < 0.88 else "",
         )
         quiet = group == "middle" and rng.random() < 0.25
-        people.append(_Person(contact, group, sector_key, list(tags), quiet))
+        drifting = CORE_DRIFTING.get(len(people), 0) if group == "core" else 0
+        people.append(_Person(contact, group, sector_key, list(tags), quiet, drifting))
     return people
 
 
@@ -256,6 +276,10 @@ def _meet_at_events(
                 if person.group == group
                 and not (group == "tail" and person.interactions)
                 and not (person.quiet and event.date > quiet_since)
+                and not (
+                    person.drifting
+                    and event.date > today - datetime.timedelta(days=person.drifting)
+                )
             ]
             weights = [
                 4 if person.contact.location.endswith(country) else 1 for person in candidates
@@ -279,7 +303,12 @@ def _keep_in_touch(rng: random.Random, people: list[_Person], owner, today: date
     never_met = [person for person in people if person.group == "tail" and not person.interactions]
     heard_from = {id(person) for person in never_met[: len(never_met) // 2]}
     for person in people:
-        if person.group == "core":
+        if person.drifting:
+            # As close as the others until it stopped, this many days ago.
+            count = rng.randint(18, 32)
+            since = person.drifting
+            days_ago = [since] + [rng.randint(since, DAYS - 1) for _ in range(count)]
+        elif person.group == "core":
             # Close people are never quiet for long: something in the last fortnight.
             count = rng.randint(18, 32)
             days_ago = [rng.randint(0, 14)] + [rng.randint(0, DAYS - 1) for _ in range(count)]
