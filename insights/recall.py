@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import fsrs
 from django.db import transaction
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, Q
 
 from insights.models import Rating, RecallCard, RecallLog, RecallSnapshot
 from network.models import Contact, OwnerSettings
@@ -76,8 +76,8 @@ def recall_cards_ensure(owner, contacts=None, owner_settings: OwnerSettings | No
     """Give every active contact of the owner (or of ``contacts``) that lacks one a recall card.
 
     Two queries for any number of people (the missing ones with their first interaction, then
-    a bulk insert that leaves alone a card another process made meanwhile), and one update of
-    the contacts' next_recall_at. Returns how many cards were missing.
+    a bulk insert, in batches, that leaves alone a card another process made meanwhile), and
+    one for the settings. Returns how many cards were missing.
     """
     zone = (owner_settings or OwnerSettings.for_user(owner)).zone
     people = contacts if contacts is not None else Contact.objects.all()
@@ -100,20 +100,7 @@ def recall_cards_ensure(owner, contacts=None, owner_settings: OwnerSettings | No
     if not cards:
         return 0
     RecallCard.objects.bulk_create(cards, ignore_conflicts=True, batch_size=BATCH)
-    _sync_next_recall(owner)
     return len(cards)
-
-
-def _sync_next_recall(owner, contact_id: int | None = None) -> None:
-    """Contact.next_recall_at mirrors the card's due moment (the contact list can sort by it)."""
-    contacts = Contact.objects.owned_by(owner)
-    if contact_id is None:
-        contacts = contacts.filter(next_recall_at__isnull=True, recall_card__isnull=False)
-    else:
-        contacts = contacts.filter(pk=contact_id)
-    contacts.update(
-        next_recall_at=Subquery(RecallCard.objects.filter(pk=OuterRef("pk")).values("due"))
-    )
 
 
 # The columns and fsrs ----------------------------------------------------------------------
@@ -304,7 +291,6 @@ def recall_answer(
             reviewed_at=moment,
             card_before=_card_state(card),
         )
-        _sync_next_recall(owner, contact.pk)
     recompute_contacts(owner, [contact.pk])
     return log
 
@@ -332,7 +318,6 @@ def recall_undo(owner, log: RecallLog, now: datetime.datetime | None = None) -> 
             ).update(**_columns_from_state(before))
             if not (claimed and restored):
                 raise _Changed
-            _sync_next_recall(owner, log.contact_id)
     except _Changed:
         return False
     recompute_contacts(owner, [log.contact_id])
