@@ -22,7 +22,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
+from insights.tasks import recompute_insights
 from portability.ics import ics_import
 from portability.importing import ImportFileError, ImportSummary
 from portability.linkedin import linkedin_import
@@ -131,6 +133,7 @@ def import_run_execute(run_id: int, *, in_worker: bool = False) -> None:
             )
             if not finished:
                 raise _Superseded
+            insights_recompute_after_import(run.owner_id)
     except _Superseded:
         logger.warning("Import %s attempt %s was given to another attempt", run_id, run.attempts)
         return
@@ -149,6 +152,22 @@ def import_run_execute(run_id: int, *, in_worker: bool = False) -> None:
             _fail(attempt, INTERRUPTED)
         raise
     import_run_delete_upload(run)
+
+
+def insights_recompute_after_import(owner_id: int) -> None:
+    """Once an import commits, ties, layers, recall cards and weak-tie flags follow it.
+
+    A broker that cannot take the task loses nothing: the nightly recompute catches up.
+    """
+
+    def enqueue() -> None:
+        try:
+            recompute_insights.delay(owner_id)
+        except OperationalError:
+            logger.exception("Could not queue the insights recompute after an import")
+
+    # robust: with tasks run in-process, a failing recompute must not undo the import's "done".
+    transaction.on_commit(enqueue, robust=True)
 
 
 def _fail(runs: QuerySet, error: str) -> None:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portability.importing import ImportFileError, ImportSummary
+from portability.runs import insights_recompute_after_import
 
 
 def owner_or_error(username: str):
@@ -35,6 +36,7 @@ class ImportCommand(BaseCommand):
                 summary = self.import_file(owner, file, options)
             except ImportFileError as error:
                 raise CommandError(f"{error} Nothing was imported from {file.name}.") from error
+            insights_recompute_after_import(owner.pk)
             self.stdout.write(f"{file.name}:")
             for line in summary.lines():
                 self.stdout.write(f"  {line}")

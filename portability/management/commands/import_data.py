@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portability.full_export import data_import
 from portability.importing import ImportFileError
 from portability.management.importcommand import owner_or_error
+from portability.runs import insights_recompute_after_import
 
 
 class Command(BaseCommand):
@@ -39,5 +40,6 @@ class Command(BaseCommand):
             counts = data_import(owner, document)
         except ImportFileError as error:
             raise CommandError(f"{path}: {error} Nothing was imported.") from error
+        insights_recompute_after_import(owner.pk)
         for kind, number in counts.items():
             self.stdout.write(f"{kind.replace('_', ' ')}: {number}")
