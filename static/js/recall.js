@@ -7,27 +7,54 @@
   const TYPING = "input, textarea, select, [contenteditable]";
   // Enter on a focused button or link is the browser's own press; only a bare Enter is ours.
   const PRESSABLE = "a[href], button, summary";
+  // A key pressed in the moment htmx has put a card in but not yet wired it waits for it.
+  let waiting = null;
+
+  const session = () => document.getElementById("recall-session");
+
+  const press = (key) => {
+    const control = Array.from(session().querySelectorAll("[data-recall-key]")).find(
+      (candidate) => candidate.dataset.recallKey === key && !candidate.disabled,
+    );
+    if (control) control.click();
+    return Boolean(control);
+  };
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.repeat) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target instanceof Element ? event.target : null;
     if (target && target.closest(TYPING)) return;
-    const session = document.getElementById("recall-session");
-    if (!session) return;
-    // One answer at a time: a key pressed while the last one is on its way is dropped, not
-    // counted against the card that is about to replace it.
-    if (session.querySelector(".htmx-request") || session.classList.contains("htmx-request")) return;
+    const current = session();
+    if (!current) return;
     let key = event.key.toLowerCase();
     if (key === "enter") {
       if (target && target.closest(PRESSABLE)) return;
       key = "n";
     }
-    const control = Array.from(session.querySelectorAll("[data-recall-key]")).find(
-      (candidate) => candidate.dataset.recallKey === key && !candidate.disabled,
-    );
-    if (!control) return;
+    if (!["1", "2", "3", "4", "n", "u"].includes(key)) return;
     event.preventDefault();
-    control.click();
+    // One answer at a time: a key pressed while the last one is on its way is dropped, not
+    // counted against the card that is about to replace it.
+    if (current.querySelector(".htmx-request")) return;
+    if (current.classList.contains("htmx-added")) {
+      waiting = key;
+      return;
+    }
+    press(key);
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    const current = session();
+    if (!current) return;
+    // htmx puts the focus back in a field that keeps its id across a swap; after "what they
+    // stand for" is saved the focus belongs on Next, so that n or Enter goes on.
+    const next = current.querySelector("[autofocus]");
+    if (next) next.focus();
+    if (waiting) {
+      const key = waiting;
+      waiting = null;
+      press(key);
+    }
   });
 })();
