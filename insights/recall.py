@@ -255,8 +255,11 @@ def recall_answer(
     rating: int,
     now: datetime.datetime,
     seen_reviews: int | None = None,
+    recompute: bool = True,
 ) -> RecallLog | None:
-    """Record the owner's answer to the check of ``contact`` and schedule the next one.
+    """Record the owner's answer to the check of ``contact`` and schedule the next one, then
+    recompute the contact's tie (``recompute=False`` for a seeder that recomputes the whole
+    network once at the end).
 
     ``seen_reviews`` is the card's review count the owner saw when answering: of two tabs
     answering the same check, the database lets exactly one through (an UPDATE conditional on
@@ -291,7 +294,8 @@ def recall_answer(
             reviewed_at=moment,
             card_before=_card_state(card),
         )
-    recompute_contacts(owner, [contact.pk])
+    if recompute:
+        recompute_contacts(owner, [contact.pk])
     return log
 
 

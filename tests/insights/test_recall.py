@@ -483,7 +483,16 @@ def test_what_they_stand_for_is_fixed_on_the_answer_side(owner_client, owner):
     assert ana.stands_for == "Grows tomatoes on a roof"
 
 
-@pytest.mark.parametrize("data", [{"rating": "5", "reviews": "0"}, {"rating": "3"}, {}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"rating": "5", "reviews": "0"},
+        {"rating": "3"},
+        {"rating": "3", "reviews": "\u0660"},  # an Arabic-Indic zero
+        {"rating": "3", "reviews": "9" * 40},
+        {},
+    ],
+)
 def test_a_bad_answer_changes_nothing(owner_client, owner, data):
     ana = _due_today(owner, 1)[0]
     response = owner_client.post(
@@ -492,6 +501,14 @@ def test_a_bad_answer_changes_nothing(owner_client, owner, data):
     assert response.status_code == 200
     assert "Answer with No idea, Vaguely, Yes or Instantly." in response.content.decode()
     assert RecallCard.objects.get(pk=ana.pk).reviews == 0
+
+
+def test_a_strange_card_asked_for_first_is_ignored(owner_client, owner):
+    _due_today(owner, 1)
+    for value in ("9" * 40, "abc", "-3", str(10**6)):
+        response = owner_client.get(reverse("insights:recall"), {"card": value})
+        assert response.status_code == 200
+        assert response.context["contact"].full_name == "Person 0"
 
 
 def test_an_empty_queue_says_when_the_next_check_is_due(owner_client, owner):
