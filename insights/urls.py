@@ -1,6 +1,7 @@
 from django.urls import path
 
 from insights import recall_views, review_views, views
+from insights.people import PEOPLE_LISTS
 
 app_name = "insights"
 
@@ -15,6 +16,13 @@ urlpatterns = [
         recall_views.recall_stands_for,
         name="recall-stands-for",
     ),
+    # One URL per list behind a dashboard number, with no parameter: the owner-isolation walk
+    # opens each, and an unknown list is the resolver's 404.
+    *(
+        path(f"people/{slug}/", views.people, {"slug": slug}, name=f"people-{slug}")
+        for slug in PEOPLE_LISTS
+    ),
+    path("people/<int:contact_id>/follow-up/", views.people_follow_up, name="people-follow-up"),
     path(
         "review/ties/<int:contact_id>/", review_views.review_tie_decide, name="review-tie-decide"
     ),

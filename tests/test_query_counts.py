@@ -4,10 +4,12 @@ import datetime
 import uuid
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from insights.compute import recompute_owner
+from insights.models import RecallSnapshot, Tie
 from interactions.models import Event, FollowUp, Interaction
 from interactions.stats import contacts_refresh_interaction_stats
 from invitations.models import Invitation
@@ -90,15 +92,34 @@ def test_contact_page_costs_eight_queries(owner_client, owner, django_assert_num
     assert response.context["tie"] is not None and response.context["recall_card"] is not None
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_dashboard_costs_eight_queries(owner_client, owner, django_assert_num_queries, size):
+def _insights(owner) -> None:
+    """Ties and recall cards for the whole network, every tie weaker than a month ago, and half
+    a year of weekly recall snapshots."""
+    recompute_owner(owner)
+    Tie.objects.filter(owner=owner).update(score_month_ago=F("score") + 10)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    RecallSnapshot.objects.bulk_create(
+        RecallSnapshot(owner=owner, week=monday - datetime.timedelta(weeks=n), total=9, recalled=n)
+        for n in range(1, 27)
+    )
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_dashboard_costs_fourteen_queries(owner_client, owner, django_assert_num_queries, size):
     _network(owner, size)
-    # 1 session, 2 user, 3 network figures (one aggregate), 4 interactions in 30 days,
-    # 5 pending invitations, 6 the last finished review, 7 recent interactions with contacts
-    # and events, 8 follow-ups due with their contacts.
-    with django_assert_num_queries(8):
+    _insights(owner)
+    OwnerSettings.for_user(owner)
+    # 1 session, 2 user, 3 owner settings, 4 today's first recall checks (the daily limit),
+    # 5 follow-ups due with their contacts, 6 every number and the layers' health and the
+    # tie-strength bands (one aggregate over the contacts), 7 interactions per month by kind,
+    # 8 the weekly recall snapshots, 9 the five ties that weakened most with their open
+    # follow-up, 10 pending invitations, 11 their interaction figures and 12 events last met
+    # at (the policy's two), 13 the last finished review, 14 recent interactions with
+    # contacts and events.
+    with django_assert_num_queries(14):
         response = owner_client.get(reverse("insights:dashboard"))
     assert response.context["network"]["total"] == size
+    assert len(response.context["weakened"]) == 5
 
 
 @pytest.mark.parametrize("size", SIZES)
