@@ -8,6 +8,7 @@ the owner's weekly cap.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from insights.ties import (
     AGE_BUCKETS,
     KIND_GROUPS,
     TieInputs,
+    TieScore,
     layer_for_rank,
     tie_score,
     usual_gap_days,
@@ -38,9 +40,9 @@ BATCH = 2000
 # fsrs's forgetting curve with its default parameters: R(t) = (1 + FACTOR * t / S) ** DECAY.
 _DECAY = -DEFAULT_PARAMETERS[20]
 _FACTOR = 0.9 ** (1 / _DECAY) - 1
-# What an upsert rewrites; quiet_until and let_go_on are the owner's decisions and stay.
-UPDATED = [
-    "owner",
+# A tie's figures, in the order the contacts query reads the stored ones: a tie whose figures
+# have not changed is not written again (on a nightly run, most of a large network).
+FIGURES = (
     "score",
     "factors",
     "explanation",
@@ -50,10 +52,18 @@ UPDATED = [
     "cadence_days",
     "usual_gap_days",
     "health",
-    "computed_on",
     "weak_reason",
     "weak_text",
     "flagged_on",
+)
+
+
+# The aggregates' names: the last day of each kind group, and the count of each (group, age).
+_LAST_OF_GROUP = [(f"last_{group}_on", group) for group in KIND_GROUPS]
+_COUNTS = [
+    (f"n_{group}_{index}", (group, index))
+    for group in KIND_GROUPS
+    for index in range(len(AGE_BUCKETS) + 1)
 ]
 
 
@@ -71,6 +81,7 @@ class _Person:
     flagged_on: datetime.date | None
     quiet_until: datetime.date | None
     let_go_on: datetime.date | None
+    stored: tuple | None  # the tie's FIGURES as stored, None when it has none yet
 
 
 def owners_with_contacts():
@@ -84,7 +95,7 @@ def owners_with_contacts():
 
 
 def recompute_owner(owner, today: datetime.date | None = None) -> int:
-    """Recompute every tie of the owner's network; returns how many ties were written.
+    """Recompute every tie of the owner's network; returns how many ties were computed.
 
     Also makes sure every active contact has a recall card, and writes this week's recall
     snapshot.
@@ -95,23 +106,19 @@ def recompute_owner(owner, today: datetime.date | None = None) -> int:
     if recall:
         recall.recall_cards_ensure(owner, owner_settings=owner_settings)
     people = _people(owner, owner_settings, today)
-    ties = {person.pk: _tie(owner, person, today) for person in people}
+    ties = {person.pk: _tie(person) for person in people}
     ranked = sorted(
         (person for person in people if person.inputs.last_on is not None),
-        key=lambda person: (-ties[person.pk].score, -person.inputs.last_on.toordinal(), person.pk),
+        key=lambda person: (
+            -ties[person.pk]["score"],
+            -person.inputs.last_on.toordinal(),
+            person.pk,
+        ),
     )
     for rank, person in enumerate(ranked, start=1):
         _place(ties[person.pk], rank)
     _flag(people, ties, owner_settings.weak_ties_per_week, today)
-    with transaction.atomic():
-        _archived_untie(Tie.objects.owned_by(owner), today)
-        Tie.objects.bulk_create(
-            ties.values(),
-            update_conflicts=True,
-            unique_fields=["contact"],
-            update_fields=UPDATED,
-            batch_size=BATCH,
-        )
+    _save(owner, people, ties, today, Tie.objects.owned_by(owner))
     if recall:
         recall.recall_snapshot(owner, today)
     return len(ties)
@@ -121,7 +128,7 @@ def recompute_contacts(owner, contact_ids: list[int], today: datetime.date | Non
     """Recompute the ties of a few contacts (their interactions or recall just changed).
 
     Each is placed by counting the owner's ties that rank above it; the others keep their
-    ranks until the next full pass. Returns how many ties were written.
+    ranks until the next full pass. Returns how many ties were computed.
     """
     ids = sorted(set(contact_ids))
     if not ids:
@@ -131,35 +138,50 @@ def recompute_contacts(owner, contact_ids: list[int], today: datetime.date | Non
     owner_settings = OwnerSettings.for_user(owner)
     today = today or owner_today(owner_settings)
     people = _people(owner, owner_settings, today, ids)
-    ties = {person.pk: _tie(owner, person, today) for person in people}
+    ties = {person.pk: _tie(person) for person in people}
     others = (
         Tie.objects.owned_by(owner).filter(contact__is_archived=False).exclude(contact_id__in=ids)
     )
     ranked = [person for person in people if person.inputs.last_on is not None]
     for person in ranked:
-        score, last_on = ties[person.pk].score, person.inputs.last_on
+        score, last_on = ties[person.pk]["score"], person.inputs.last_on
         above = others.filter(layer__isnull=False).filter(
             Q(score__gt=score)
             | Q(score=score, contact__last_interaction_on__gt=last_on)
             | Q(score=score, contact__last_interaction_on=last_on, contact_id__lt=person.pk)
         )
         among_these = sum(
-            (ties[other.pk].score, other.inputs.last_on, -other.pk) > (score, last_on, -person.pk)
+            (ties[other.pk]["score"], other.inputs.last_on, -other.pk)
+            > (score, last_on, -person.pk)
             for other in ranked
         )
         _place(ties[person.pk], 1 + above.count() + among_these)
     flagged_elsewhere = others.filter(flagged_on__isnull=False).count()
     _flag(people, ties, owner_settings.weak_ties_per_week - flagged_elsewhere, today)
+    _save(owner, people, ties, today, Tie.objects.owned_by(owner).filter(contact_id__in=ids))
+    return len(ties)
+
+
+def _save(owner, people: list[_Person], ties: dict[int, dict], today: datetime.date, rows) -> None:
+    """One bulk upsert of the ties whose figures changed, then the day on all of ``rows``.
+
+    quiet_until and let_go_on are the owner's decisions: an upsert never rewrites them.
+    """
+    changed = [
+        Tie(contact_id=person.pk, owner=owner, computed_on=today, **ties[person.pk])
+        for person in people
+        if person.stored != tuple(ties[person.pk][name] for name in FIGURES)
+    ]
     with transaction.atomic():
-        _archived_untie(Tie.objects.owned_by(owner).filter(contact_id__in=ids), today)
+        _archived_untie(rows)
         Tie.objects.bulk_create(
-            ties.values(),
+            changed,
             update_conflicts=True,
             unique_fields=["contact"],
-            update_fields=UPDATED,
+            update_fields=[*FIGURES, "computed_on"],
             batch_size=BATCH,
         )
-    return len(ties)
+        rows.exclude(computed_on=today).update(computed_on=today)
 
 
 def _people(
@@ -190,27 +212,30 @@ def _people(
                 "recall_card__previous_rating",
                 "recall_card__last_review",
                 "recall_card__stability",
-                "tie__flagged_on",
                 "tie__quiet_until",
                 "tie__let_go_on",
+                "tie__computed_on",
+                *(f"tie__{name}" for name in FIGURES),
             ).order_by()
         )
     people = []
-    for (
-        pk,
-        closeness,
-        linkedin_status,
-        connected_on,
-        created_at,
-        reviews,
-        last_rating,
-        previous_rating,
-        last_review,
-        stability,
-        flagged_on,
-        quiet_until,
-        let_go_on,
-    ) in rows:
+    for row in rows:
+        (
+            pk,
+            closeness,
+            linkedin_status,
+            connected_on,
+            created_at,
+            reviews,
+            last_rating,
+            previous_rating,
+            last_review,
+            stability,
+            quiet_until,
+            let_go_on,
+            computed_on,
+        ) = row[: -len(FIGURES)]
+        stored = row[-len(FIGURES) :] if computed_on else None
         # A card never answered (or restored without its review) counts as never checked.
         reviewed_on = last_review.astimezone(zone).date() if reviews and last_review else None
         created_on = created_at.astimezone(zone).date()
@@ -247,9 +272,10 @@ def _people(
                 linkedin_connected=linkedin_status == Contact.LinkedInStatus.CONNECTED,
                 connected_on=connected_on,
                 created_on=created_on,
-                flagged_on=flagged_on,
+                flagged_on=stored[FIGURES.index("flagged_on")] if stored else None,
                 quiet_until=quiet_until,
                 let_go_on=let_go_on,
+                stored=stored,
             )
         )
     return people
@@ -266,10 +292,11 @@ def _aggregates(owner, as_of: datetime.date, ids: list[int] | None) -> dict[int,
         "started_by_them": Count("pk", filter=Q(initiated_by=Interaction.Initiator.THEM)),
         "mutual": Count("pk", filter=Q(initiated_by=Interaction.Initiator.MUTUAL)),
     }
-    for group, kinds in KIND_GROUPS.items():
-        annotations[f"last_{group}_on"] = Max("occurred_on", filter=Q(kind__in=kinds))
-        for index, age in enumerate(_age_ranges(as_of)):
-            annotations[f"n_{group}_{index}"] = Count("pk", filter=Q(kind__in=kinds) & age)
+    ages = _age_ranges(as_of)
+    for name, group in _LAST_OF_GROUP:
+        annotations[name] = Max("occurred_on", filter=Q(kind__in=KIND_GROUPS[group]))
+    for name, (group, index) in _COUNTS:
+        annotations[name] = Count("pk", filter=Q(kind__in=KIND_GROUPS[group]) & ages[index])
     interactions = Interaction.objects.owned_by(owner).filter(occurred_on__lte=as_of)
     found = {}
     for chunk in _chunks(ids):
@@ -293,14 +320,9 @@ def _age_ranges(as_of: datetime.date) -> list[Q]:
 def _inputs(today: datetime.date, row: dict | None, **others) -> TieInputs:
     if row is None:
         return TieInputs(today=today, **others)
-    counts = {
-        (group, index): row[f"n_{group}_{index}"]
-        for group in KIND_GROUPS
-        for index in range(len(AGE_BUCKETS) + 1)
-        if row[f"n_{group}_{index}"]
-    }
+    counts = {key: row[name] for name, key in _COUNTS if row[name]}
     # The strongest kind group seen on the last day (KIND_GROUPS lists the strongest first).
-    last_kind = next(group for group in KIND_GROUPS if row[f"last_{group}_on"] == row["last_on"])
+    last_kind = next(group for name, group in _LAST_OF_GROUP if row[name] == row["last_on"])
     return TieInputs(
         today=today,
         first_on=row["first_on"],
@@ -326,34 +348,67 @@ def _retrievability(
     return (1 + _FACTOR * elapsed / stability) ** _DECAY
 
 
-def _tie(owner, person: _Person, today: datetime.date) -> Tie:
-    """The tie's score and its reasons; its rank, layer and flag are settled afterwards."""
-    scored = tie_score(person.inputs)
-    return Tie(
-        contact_id=person.pk,
-        owner=owner,
-        score=scored.score,
-        factors=[
+def _tie(person: _Person) -> dict:
+    """The tie's FIGURES: its score and their reasons; rank, layer and flag come after."""
+    scored = _score(person.inputs)
+    return {
+        "score": scored.score,
+        "factors": [
             {"name": factor.name, "points": factor.points, "words": factor.words}
             for factor in scored.factors
         ],
-        explanation=scored.explanation,
-        score_month_ago=tie_score(person.month_ago).score if person.month_ago else None,
-        usual_gap_days=usual_gap_days(person.inputs),
-        health=Tie.Health.NO_TIE,
-        computed_on=today,
-        flagged_on=None,
-        quiet_until=person.quiet_until,
-        let_go_on=person.let_go_on,
+        "explanation": scored.explanation,
+        "score_month_ago": _score(person.month_ago).score if person.month_ago else None,
+        "rank": None,
+        "layer": None,
+        "cadence_days": None,
+        "usual_gap_days": usual_gap_days(person.inputs),
+        "health": Tie.Health.NO_TIE,
+        "weak_reason": "",
+        "weak_text": "",
+        "flagged_on": None,
+    }
+
+
+def _score(inputs: TieInputs) -> TieScore:
+    if inputs.last_on is None:
+        # Most of a large network: nothing but closeness and recall to go on, so few distinct
+        # inputs, each scored once.
+        return _score_without_interactions(
+            inputs.today,
+            inputs.closeness,
+            inputs.retrievability,
+            inputs.recall_last_rating,
+            inputs.recall_last_on,
+        )
+    return tie_score(inputs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _score_without_interactions(
+    today: datetime.date,
+    closeness: int | None,
+    retrievability: float | None,
+    recall_last_rating: int | None,
+    recall_last_on: datetime.date | None,
+) -> TieScore:
+    return tie_score(
+        TieInputs(
+            today=today,
+            closeness=closeness,
+            retrievability=retrievability,
+            recall_last_rating=recall_last_rating,
+            recall_last_on=recall_last_on,
+        )
     )
 
 
-def _place(tie: Tie, rank: int) -> None:
+def _place(tie: dict, rank: int) -> None:
     layer = layer_for_rank(rank)
-    tie.rank, tie.layer, tie.cadence_days = rank, layer.number, layer.cadence_days
+    tie.update(rank=rank, layer=layer.number, cadence_days=layer.cadence_days)
 
 
-def _flag(people: list[_Person], ties: dict[int, Tie], cap: int, today: datetime.date) -> None:
+def _flag(people: list[_Person], ties: dict[int, dict], cap: int, today: datetime.date) -> None:
     """Weak reasons, the weekly cap, then health.
 
     A tie in the review queue stays there while it is weak; the free places go to the worst of
@@ -366,8 +421,8 @@ def _flag(people: list[_Person], ties: dict[int, Tie], cap: int, today: datetime
         reason = weak_reason(
             person.inputs,
             recall_previous_rating=person.previous_rating,
-            cadence_days=tie.cadence_days,
-            usual_gap_days=tie.usual_gap_days,
+            cadence_days=tie["cadence_days"],
+            usual_gap_days=tie["usual_gap_days"],
             linkedin_connected=person.linkedin_connected,
             connected_on=person.connected_on,
             created_on=person.created_on,
@@ -377,16 +432,16 @@ def _flag(people: list[_Person], ties: dict[int, Tie], cap: int, today: datetime
         )
         if reason is None or decided:
             continue
-        tie.weak_reason, tie.weak_text = reason.code, reason.words
+        tie.update(weak_reason=reason.code, weak_text=reason.words)
         if person.flagged_on is not None:
-            tie.flagged_on = person.flagged_on
+            tie["flagged_on"] = person.flagged_on
             cap -= 1
         else:
-            waiting.append((reason.severity, tie.layer or 99, -_silence(person), person.pk))
+            waiting.append((reason.severity, tie["layer"] or 99, -_silence(person), person.pk))
     for *_, pk in sorted(waiting)[: max(cap, 0)]:
-        ties[pk].flagged_on = today
+        ties[pk]["flagged_on"] = today
     for person in people:
-        ties[person.pk].health = _health(ties[person.pk], person, today)
+        ties[person.pk]["health"] = _health(ties[person.pk], person, today)
 
 
 def _silence(person: _Person) -> int:
@@ -395,29 +450,34 @@ def _silence(person: _Person) -> int:
     return (person.inputs.today - since).days
 
 
-def _health(tie: Tie, person: _Person, today: datetime.date) -> str:
-    if tie.flagged_on is not None:
+def _health(tie: dict, person: _Person, today: datetime.date) -> str:
+    if tie["flagged_on"] is not None:
         return Tie.Health.FLAGGED
     if person.inputs.last_on is None:
         return Tie.Health.NO_TIE
     silence = (today - person.inputs.last_on).days
-    if tie.weak_reason or (tie.cadence_days is not None and silence > tie.cadence_days):
+    cadence = tie["cadence_days"]
+    if tie["weak_reason"] or (cadence is not None and silence > cadence):
         return Tie.Health.DRIFTING
     return Tie.Health.ON_CADENCE
 
 
-def _archived_untie(ties, today: datetime.date) -> int:
+def _archived_untie(ties) -> int:
     """Archived people keep their tie row (and the owner's decisions on it) but leave the
     layers, the health counts and the review."""
-    return ties.filter(contact__is_archived=True).update(
-        rank=None,
-        layer=None,
-        cadence_days=None,
-        health=Tie.Health.NO_TIE,
-        weak_reason="",
-        weak_text="",
-        flagged_on=None,
-        computed_on=today,
+    untied = Q(layer=None, rank=None, flagged_on=None, weak_reason="", health=Tie.Health.NO_TIE)
+    return (
+        ties.filter(contact__is_archived=True)
+        .exclude(untied)
+        .update(
+            rank=None,
+            layer=None,
+            cadence_days=None,
+            health=Tie.Health.NO_TIE,
+            weak_reason="",
+            weak_text="",
+            flagged_on=None,
+        )
     )
 
 

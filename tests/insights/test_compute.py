@@ -305,3 +305,20 @@ def test_the_task_recomputes_every_owner_with_contacts(owner, other_user):
     first = list(Tie.objects.order_by("pk").values())
     recompute_insights.delay()
     assert list(Tie.objects.order_by("pk").values()) == first
+
+
+def test_the_next_night_dates_every_tie_and_puts_right_what_differs(owner):
+    met = ContactFactory(owner=owner)
+    InteractionFactory(owner=owner, contact=met, occurred_on=_days_ago(3))
+    stranger = ContactFactory(owner=owner)
+    recompute_owner(owner, TODAY)
+    Tie.objects.filter(contact=stranger).update(explanation="as the owner last saw it")
+    tomorrow = TODAY + datetime.timedelta(days=1)
+
+    recompute_owner(owner, tomorrow)
+
+    ties = {tie.contact_id: tie for tie in Tie.objects.filter(owner=owner)}
+    assert {tie.computed_on for tie in ties.values()} == {tomorrow}
+    assert "4 days ago" in ties[met.pk].explanation
+    # Unchanged ties are not written again, but one whose stored figures differ is.
+    assert ties[stranger.pk].explanation == "never met nor talked with; recall never checked"
