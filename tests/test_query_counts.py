@@ -123,13 +123,15 @@ def test_dashboard_costs_fourteen_queries(owner_client, owner, django_assert_num
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_review_card_costs_eight_queries(owner_client, owner, django_assert_num_queries, size):
+def test_review_card_costs_nine_queries(owner_client, owner, django_assert_num_queries, size):
     _network(owner, size)
     OwnerSettings.for_user(owner)
     # 1 session, 2 user, 3 owner settings, 4 the open review, 5 pending invitations with their
-    # contacts, 6 events last met at and 7 interaction figures (the policy's two), 8 the card's
-    # last interactions. tests/invitations/test_review.py pins it at 2,000 invitations too.
-    with django_assert_num_queries(8):
+    # contacts, 6 events last met at and 7 interaction figures (the policy's two), 8 the flagged
+    # weak ties (the review's second part), 9 the card's last interactions.
+    # tests/invitations/test_review.py pins it at 2,000 invitations too, and
+    # tests/insights/test_weak_review.py the weak-tie card.
+    with django_assert_num_queries(9):
         response = owner_client.get(reverse("invitations:review"))
     assert response.context["walk"].remaining == size
 
