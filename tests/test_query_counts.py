@@ -79,7 +79,7 @@ def test_live_search_costs_five_queries(owner_client, owner, django_assert_num_q
         )
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [10, 2000])
 def test_contact_page_costs_eight_queries(owner_client, owner, django_assert_num_queries, size):
     contact = _network(owner, size)
     recompute_owner(owner)
