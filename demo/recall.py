@@ -1,17 +1,15 @@
 """The demo owner's recall history: ten weeks of short recall sessions, answered as they would be.
 
-Every answer is a real FSRS review at its past moment, with the scheduler the recall page uses
-(the owner's retention, whole days), and a person is checked again only when that scheduler
-said so; so each card's state, each logged answer and each week's snapshot are what the recall
-page itself would have written had the owner used it since then.
+Every answer goes through insights.recall.recall_answer at its past moment (the recall page's
+own FSRS scheduling, the owner's retention, whole days), and a person is checked again only
+when that session had them due; so each card, each logged answer and each week's snapshot are
+what the recall page would have written had the owner used it since then.
 """
 
 import datetime
 import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
-
-import fsrs
 
 from demo.data import (
     RECALL_CHECKED_SHARE,
@@ -23,14 +21,8 @@ from demo.data import (
     RECALL_SESSION_HOURS,
     TIMEZONE,
 )
-from insights.models import Rating, RecallCard, RecallLog, RecallSnapshot
-from insights.recall import (
-    CARD_COLUMNS,
-    card_to_fsrs,
-    fsrs_columns,
-    recall_cards_ensure,
-    scheduler_for,
-)
+from insights.models import Rating, RecallLog, RecallSnapshot
+from insights.recall import recall_answer, recall_cards_ensure, recall_session
 from network.models import Contact, OwnerSettings
 
 UTC = datetime.UTC
@@ -48,40 +40,33 @@ class Recollection:
 def recall_history_seed(
     owner, people: list[Recollection], rng: random.Random, today: datetime.date
 ) -> int:
-    """Answer the checks of the last RECALL_DAYS, write the cards, the log and the weekly
-    snapshots before this week's (recompute_owner writes this week's). Returns the answers."""
+    """Answer the checks of the last RECALL_DAYS through the recall page's own recall_answer,
+    and write the weekly snapshots before this week's (recompute_owner writes this week's, and
+    the ties). Returns how many answers were given."""
     owner_settings = OwnerSettings.for_user(owner)
     recall_cards_ensure(owner, owner_settings=owner_settings)
-    cards = RecallCard.objects.owned_by(owner).in_bulk()
-    scheduler = scheduler_for(owner_settings)
     sessions = _sessions(rng, today)
     starts = _first_checks(rng, people, sessions)
+    contacts = {person.contact.pk: person.contact for person in people}
     grips = {
         person.contact.pk: rng.choices(range(1, 5), RECALL_GRIP_WEIGHTS[person.group])[0]
         for person in people
     }
     logs = []
     for moment in sessions:
-        end_of_day = _end_of_day(moment)
+        # The checks the scheduler had due that day, then the people checked for the first time.
         due = [
-            cards[pk]
-            for pk in sorted(cards)
-            if (cards[pk].reviews == 0 and starts.get(pk) == moment)
-            or (cards[pk].reviews and cards[pk].due < end_of_day)
+            card.pk for card in recall_session(owner, owner_settings, moment).cards if card.reviews
         ]
-        for offset, card in enumerate(sorted(due, key=lambda card: (card.reviews == 0, card.due))):
+        new = [pk for pk, start in starts.items() if start == moment]
+        for offset, pk in enumerate(due + new):
+            rating = _rating(rng, grips[pk])
             at = moment + datetime.timedelta(seconds=20 * offset)
-            rating = _rating(rng, grips[card.pk])
-            logs.append(_answer(scheduler, card, rating, owner, at))
+            logs.append(
+                recall_answer(owner, owner_settings, contacts[pk], rating, at, recompute=False)
+            )
             if rating <= Rating.VAGUELY and rng.random() < RECALL_LEARNS:
-                grips[card.pk] = min(grips[card.pk] + 1, Rating.YES)
-    RecallCard.objects.bulk_update(
-        [card for card in cards.values() if card.reviews], CARD_COLUMNS, batch_size=500
-    )
-    RecallLog.objects.bulk_create(logs)
-    Contact.objects.bulk_update(
-        [_next_recall(card) for card in cards.values() if card.reviews], ["next_recall_at"]
-    )
+                grips[pk] = min(grips[pk] + 1, Rating.YES)
     RecallSnapshot.objects.bulk_create(_snapshots(owner, people, logs, today))
     return len(logs)
 
@@ -123,34 +108,6 @@ def _rating(rng: random.Random, grip: int) -> int:
     if rng.random() >= RECALL_OFF_BY_ONE:
         return grip
     return min(4, max(1, grip + rng.choice((-1, 1))))
-
-
-def _answer(
-    scheduler: fsrs.Scheduler, card: RecallCard, rating: int, owner, at: datetime.datetime
-) -> RecallLog:
-    """What insights.recall.recall_answer does to a card, in memory."""
-    before = _state(card)
-    reviewed, _ = scheduler.review_card(card_to_fsrs(card), fsrs.Rating(rating), review_datetime=at)
-    for column, value in fsrs_columns(reviewed).items():
-        setattr(card, column, value)
-    card.previous_rating, card.last_rating = card.last_rating, rating
-    card.reviews += 1
-    return RecallLog(
-        owner=owner, contact_id=card.pk, rating=rating, reviewed_at=at, card_before=before
-    )
-
-
-def _state(card: RecallCard) -> dict:
-    """The card's columns as the recall log keeps them for undo (times in ISO, UTC)."""
-    state = {column: getattr(card, column) for column in CARD_COLUMNS}
-    for column in ("due", "last_review"):
-        if state[column] is not None:
-            state[column] = state[column].astimezone(UTC).isoformat()
-    return state
-
-
-def _next_recall(card: RecallCard) -> Contact:
-    return Contact(pk=card.pk, next_recall_at=card.due)
 
 
 def _snapshots(
