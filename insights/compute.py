@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min, Q
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from insights.models import Tie
+from insights.recall import recall_cards_ensure, recall_snapshot
 from insights.ties import (
     AGE_BUCKETS,
     KIND_GROUPS,
@@ -100,11 +101,9 @@ def recompute_owner(owner, today: datetime.date | None = None) -> int:
     Also makes sure every active contact has a recall card, and writes this week's recall
     snapshot.
     """
-    recall = _recall()
     owner_settings = OwnerSettings.for_user(owner)
     today = today or owner_today(owner_settings)
-    if recall:
-        recall.recall_cards_ensure(owner, owner_settings=owner_settings)
+    recall_cards_ensure(owner, owner_settings=owner_settings)
     people = _people(owner, owner_settings, today)
     ties = {person.pk: _tie(person) for person in people}
     ranked = sorted(
@@ -119,8 +118,7 @@ def recompute_owner(owner, today: datetime.date | None = None) -> int:
         _place(ties[person.pk], rank)
     _flag(people, ties, owner_settings.weak_ties_per_week, today)
     _save(owner, people, ties, today, Tie.objects.owned_by(owner))
-    if recall:
-        recall.recall_snapshot(owner, today)
+    recall_snapshot(owner, today)
     return len(ties)
 
 
@@ -479,18 +477,6 @@ def _archived_untie(ties) -> int:
             flagged_on=None,
         )
     )
-
-
-def _recall():
-    """insights.recall once it has the card and snapshot functions, else None (ties are
-    computed all the same)."""
-    try:
-        from insights import recall
-    except ImportError:
-        return None
-    if hasattr(recall, "recall_cards_ensure") and hasattr(recall, "recall_snapshot"):
-        return recall
-    return None
 
 
 def _chunks(ids: list[int] | None):

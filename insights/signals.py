@@ -3,6 +3,7 @@ are created in bulk, give them recall cards and ties."""
 
 from insights.compute import recompute_contacts
 from insights.models import Tie
+from insights.recall import recall_cards_ensure
 from interactions.signals import interactions_changed
 from network.models import Contact
 from network.signals import contacts_created
@@ -13,8 +14,6 @@ def _after_interactions_changed(sender, owner, contact_ids: list[int], **kwargs)
 
 
 def _after_contacts_created(sender, owner, **kwargs) -> None:
-    from insights.recall import recall_cards_ensure
-
     recall_cards_ensure(owner)
     # The new people are the active contacts with no tie yet.
     new = (

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from insights import compute
 from insights.compute import recompute_contacts, recompute_owner
-from insights.models import RecallCard, Tie
+from insights.models import RecallCard, RecallSnapshot, Tie
 from insights.tasks import recompute_insights
 from insights.ties import TieInputs, tie_score
 from interactions.meetings import interaction_delete, interaction_log
@@ -287,6 +287,9 @@ def test_the_command_recomputes_one_owner(owner, other_user):
 
     assert "owner: 2 ties in" in out.getvalue()
     assert Tie.objects.filter(owner=owner).count() == 2
+    # Every person has a recall card, and this week's recall is on record.
+    assert RecallCard.objects.filter(owner=owner).count() == 2
+    assert RecallSnapshot.objects.get(owner=owner).never_checked == 2
     assert not Tie.objects.filter(owner=other_user).exists()
     with pytest.raises(CommandError, match="no user called"):
         call_command("recompute_insights", user="nobody")
