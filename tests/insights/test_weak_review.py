@@ -172,6 +172,7 @@ def test_a_tie_card_shows_the_reason_its_evidence_strength_layer_recall_and_the_
     assert "Your last recall check was No idea on 3 Nov." in page
     assert "18 of 100" in page and "last met 7 months ago; 1 meeting in the last year" in page
     assert "Meaningful 150" in page
+    assert "Forgotten: No idea on" in page  # the recall state
     assert "Open data at the city of Lisbon" in page
     assert "call 30 days ago" in page and "call 90 days ago" in page
     assert "call 120 days ago" not in page  # the last three only
