@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from network.templatetags.kith import day
 
 WIDTH, HEIGHT = 480, 200
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 14, 26
+LEFT, RIGHT, TOP, BOTTOM = 46, 8, 16, 30
 
 
 def _n(value: float) -> str:
@@ -61,7 +61,9 @@ class Text:
     x: str
     y: str
     text: str
-    css: str  # placement classes: "tick-y" (right-aligned), "tick-x" (centred), "value"
+    # placement: "tick-y" and "tick-end" end at x, "tick-x" and "value" are centred on it,
+    # "tick-start" starts at it
+    css: str
 
 
 @dataclass(frozen=True)
@@ -227,9 +229,11 @@ def recall_trend(weeks: list[Week]) -> Chart:
             chart.dots.append(
                 Dot(_n(px), _n(py), css, f"Week of {day(week.week)}: {share}% {attribute}")
             )
-    labelled = [first] if first is last else [first, last]
-    for week in labelled:
-        chart.texts.append(Text(_n(x(week)), _n(HEIGHT - 8), day(week.week), "tick-x"))
+    if first is last:
+        chart.texts.append(Text(_n(x(first)), _n(HEIGHT - 8), day(first.week), "tick-x"))
+    else:  # anchored inwards, so that neither end runs past the chart
+        chart.texts.append(Text(_n(x(first)), _n(HEIGHT - 8), day(first.week), "tick-start"))
+        chart.texts.append(Text(_n(x(last)), _n(HEIGHT - 8), day(last.week), "tick-end"))
     for week in weeks:
         chart.rows.append(
             Row(

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from insights.models import Rating, RecallCard, RecallLog, Tie
+from insights.recall import recall_status
 from insights.ties import LAYERS, layer_by_number
 from invitations.policy import owner_today
 from network.models import Contact, OwnerSettings
@@ -88,6 +90,10 @@ class PeopleList:
 # Reasons in words -------------------------------------------------------------------------------
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _card(contact: Contact):
     return getattr(contact, "recall_card", None)
 
@@ -99,7 +105,9 @@ def _tie(contact: Contact) -> Tie | None:
 def _last_answer(contact: Contact, _scope: Scope) -> str:
     card = _card(contact)
     checks = f"{card.reviews} check{'s' if card.reviews != 1 else ''}"
-    return f"Last answer {card.get_last_rating_display()} on {day(card.last_review)} ({checks})"
+    answer = f"last answer {card.get_last_rating_display()} on {day(card.last_review)} ({checks})"
+    status = recall_status(card, timezone.now())
+    return _sentence(answer if status.code == "forgotten" else f"{status.words}; {answer}")
 
 
 def _never_checked(contact: Contact, _scope: Scope) -> str:
@@ -122,10 +130,6 @@ def _strength(contact: Contact, _scope: Scope) -> str:
     if tie.health != Tie.Health.ON_CADENCE:
         words += f", {tie.get_health_display().lower()}"
     return f"{words}: {tie.explanation}" if tie.explanation else words
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _flagged(contact: Contact, _scope: Scope) -> str:

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from insights.models import Rating, RecallCard, RecallLog, RecallSnapshot, Tie
 from insights.people import PEOPLE_LISTS
+from insights.recall import recall_counts, recall_session
 from interactions.models import FollowUp
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day
@@ -40,7 +41,14 @@ def _network(owner) -> dict[str, set[str]]:
         owner,
         "Ada Lovelace",
         tie={"score": 85, "score_month_ago": 80, "rank": 1, "layer": 1, "health": "on_cadence"},
-        card={"reviews": 3, "last_rating": Rating.YES, "last_review": now},
+        card={
+            "reviews": 3,
+            "last_rating": Rating.YES,
+            "last_review": now - datetime.timedelta(days=3),
+            "state": 2,
+            "stability": 20.0,
+            "difficulty": 5.0,
+        },
         in_person_count=2,
         last_interaction_on=ago(5),
     )
@@ -364,7 +372,7 @@ def test_charts_are_accessible_svg_without_style_attributes(owner_client, owner)
         assert 'role="img"' in svg and 'viewBox="0 0 ' in svg and 'width="100%"' in svg
         assert f'<title id="{chart_id}-title">' in svg and f'<desc id="{chart_id}-desc">' in svg
         assert not re.search(r"\sstyle=", svg) and "fill=" not in svg and "<style" not in svg
-    tables = re.findall(r'<table class="visually-hidden">.*?</table>', page, flags=re.S)
+    tables = re.findall(r'<div class="visually-hidden">\s*<table>.*?</table>', page, flags=re.S)
     assert len(tables) == 2  # recall over time, interactions per month
     assert "<caption>Interactions per month, by kind</caption>" in tables[1]
 
@@ -506,3 +514,27 @@ def test_every_person_in_a_list_comes_with_the_reason_they_are_in_it(owner_clien
     page = response.content.decode()
     for reason in reasons.values():
         assert f'<span class="people-reason">{escape(reason)}</span>' in page
+
+
+def test_checks_due_today_are_the_checks_the_recall_session_asks(owner_client, owner):
+    _network(owner)
+    now = timezone.now()
+    for hours in range(1, 30):
+        _person(
+            owner, f"New {hours}", card={"reviews": 0, "due": now - datetime.timedelta(hours=hours)}
+        )
+    counts = owner_client.get(reverse("insights:dashboard")).context["counts"]
+    session = recall_session(owner, OwnerSettings.for_user(owner), now)
+
+    assert counts["due_today"] == recall_counts(owner, now)["due_today"] == session.left == 22
+    listed = _names(owner_client, PEOPLE_LISTS["due-today"].url)[0]
+    assert listed == {card.contact.full_name for card in session.cards}
+
+
+def test_the_recalled_say_how_likely_they_are_recalled_today(owner_client, owner):
+    _network(owner)
+    rows = owner_client.get(PEOPLE_LISTS["recalled"].url).context["rows"]
+    reasons = {contact.full_name: reason for contact, reason in rows}
+    assert re.fullmatch(
+        r"Likely to recall, 9\d%; last answer Yes on .+ \(3 checks\)", reasons["Ada Lovelace"]
+    ), reasons
