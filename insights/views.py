@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -242,13 +242,14 @@ def people_follow_up(request: HttpRequest, contact_id: int) -> HttpResponse:
     """A follow-up due in a week for a person whose tie weakened, unless one is already open."""
     today = owner_today(OwnerSettings.for_user(request.user))
     with transaction.atomic():
-        # FollowUp has no unique constraint (a person may have several), so a lock on the
-        # person's row makes a double submit create one: the second request waits here until
-        # the first commits, then finds its follow-up open. (SQLite takes no row locks; it
-        # allows one writer at a time.)
-        contact = get_object_or_404(
-            Contact.objects.owned_by(request.user).select_for_update(), pk=contact_id
-        )
+        # FollowUp has no unique constraint (a person may have several), so a write lock on
+        # the person's row makes a double submit create one: the second request waits at this
+        # update until the first commits, then finds its follow-up open. A no-op UPDATE, not
+        # select_for_update(), because SQLite ignores FOR UPDATE but serialises writers.
+        people = Contact.objects.owned_by(request.user).filter(pk=contact_id)
+        if not people.update(updated_at=F("updated_at")):
+            raise Http404("No such person.")
+        contact = people.get()
         follow_up = FollowUp.objects.owned_by(request.user).open().filter(contact=contact).first()
         created = follow_up is None
         if created:

@@ -3,8 +3,11 @@ and date honestly; the one-click follow-up of a drifting tie."""
 
 import datetime
 import re
+import threading
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -15,7 +18,7 @@ from insights.recall import recall_counts, recall_session
 from interactions.models import FollowUp
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day
-from tests.factories import ContactFactory, FollowUpFactory, InteractionFactory
+from tests.factories import ContactFactory, FollowUpFactory, InteractionFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}
 
@@ -538,3 +541,32 @@ def test_the_recalled_say_how_likely_they_are_recalled_today(owner_client, owner
     assert re.fullmatch(
         r"Likely to recall, 9\d%; last answer Yes on .+ \(3 checks\)", reasons["Ada Lovelace"]
     ), reasons
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_follow_up_clicks_at_the_same_moment_create_one_follow_up():
+    """Each round posts from two threads with their own connections, released together."""
+    owner = UserFactory(username="owner")
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(owner)
+    for round_ in range(8):
+        contact = _person(owner, f"Ben Okafor {round_}")
+        url = reverse("insights:people-follow-up", args=[contact.pk])
+        barrier, statuses = threading.Barrier(2), [None, None]
+
+        def click(index: int, url=url, barrier=barrier, statuses=statuses) -> None:
+            try:
+                barrier.wait()
+                statuses[index] = clients[index].post(url, headers=HTMX).status_code
+            finally:
+                connection.close()  # each thread has its own connection
+
+        threads = [threading.Thread(target=click, args=(index,)) for index in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert statuses == [200, 200]
+        assert FollowUp.objects.filter(contact=contact).count() == 1
