@@ -117,7 +117,11 @@ def _never_checked(contact: Contact, _scope: Scope) -> str:
 def _due(contact: Contact, _scope: Scope) -> str:
     card = _card(contact)
     if not card.reviews:
-        return f"First check: new in your network since {day(contact.created_at)}"
+        if contact.last_interaction_on:
+            return (
+                f"First check of someone new; last interaction {day(contact.last_interaction_on)}"
+            )
+        return f"First check of someone new; in your network since {day(contact.created_at)}"
     return (
         f"Check due {day(card.due)}; last answer {card.get_last_rating_display()} "
         f"on {day(card.last_review)}"
@@ -127,7 +131,9 @@ def _due(contact: Contact, _scope: Scope) -> str:
 def _strength(contact: Contact, _scope: Scope) -> str:
     tie = _tie(contact)
     words = f"Strength {tie.score:.0f} of 100, rank {tie.rank}"
-    if tie.health != Tie.Health.ON_CADENCE:
+    if tie.health == Tie.Health.DRIFTING and tie.cadence_days:
+        words += f", drifting (this layer keeps in touch every {tie.cadence_days} days)"
+    elif tie.health != Tie.Health.ON_CADENCE:
         words += f", {tie.get_health_display().lower()}"
     return f"{words}: {tie.explanation}" if tie.explanation else words
 
