@@ -26,10 +26,17 @@ def unreachable_broker():
     saved = {key: celery_app.conf[key] for key in ("broker_write_url", "task_always_eager")}
     # The write URL, because Celery prefers CELERY_BROKER_URL from the environment (CI sets it).
     celery_app.conf.update(broker_write_url="redis://127.0.0.1:9/0", task_always_eager=False)
-    celery_app.close()  # forget pooled connections to the real broker
+    _forget_connections()  # to the real broker
     yield
     celery_app.conf.update(saved)
+    _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Close the pooled connections, and drop the producers bound to them: any task run before,
+    eagerly too, has made some (Celery itself does this after a fork)."""
     celery_app.close()
+    celery_app.amqp._producer_pool = None
 
 
 def _upload(client, kind, name, content, **extra):
