@@ -161,3 +161,16 @@ def test_the_history_refresh_after_logging_sends_the_panel_again(owner_client, o
         in html
     )
     assert 'id="history"' in html
+
+
+def test_a_history_restore_gets_the_whole_page_with_one_panel(owner_client, owner):
+    contact = _close_friend(owner, [3])
+
+    response = owner_client.get(
+        contact.get_absolute_url(),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert html.count('id="insight"') == 1
+    assert "hx-swap-oob" not in html
