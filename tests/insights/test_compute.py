@@ -325,3 +325,13 @@ def test_the_next_night_dates_every_tie_and_puts_right_what_differs(owner):
     assert "4 days ago" in ties[met.pk].explanation
     # Unchanged ties are not written again, but one whose stored figures differ is.
     assert ties[stranger.pk].explanation == "never met nor talked with; recall never checked"
+
+
+def test_the_benchmark_runs_and_leaves_nothing_behind(db):
+    out = io.StringIO()
+
+    call_command("benchmark_insights", contacts=40, interactions=200, stdout=out)
+
+    assert "first run" in out.getvalue() and "the next night" in out.getvalue()
+    assert "40 ties" in out.getvalue()
+    assert not Contact.objects.exists()

@@ -45,7 +45,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, contacts: int, interactions: int, keep: bool, **options) -> None:
         user_model = get_user_model()
-        user_model.objects.filter(username=USERNAME).delete()
+        for old in user_model.objects.filter(username=USERNAME):
+            network_delete(old)
         owner = user_model.objects.create_user(USERNAME)
         started = time.perf_counter()
         network_build(owner, contacts, interactions)
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {_summary(owner)}")
         if not keep:
-            owner.delete()
+            network_delete(owner)
 
 
 def network_build(owner, contacts: int, interactions: int, *, seed: int = 9) -> None:
@@ -112,6 +113,15 @@ def network_build(owner, contacts: int, interactions: int, *, seed: int = 9) -> 
         (_card(owner, pk, rng) for pk in ids if rng.random() < 0.2),
         batch_size=BATCH,
     )
+
+
+def network_delete(owner) -> None:
+    """The throwaway user and everything of theirs; the interactions a piece at a time, as
+    deleting 300,000 at once would ask SQLite for more query parameters than it allows."""
+    ids = list(Interaction.objects.filter(owner=owner).values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        Interaction.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+    owner.delete()
 
 
 def _card(owner, pk: int, rng: random.Random) -> RecallCard:
