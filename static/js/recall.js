@@ -44,11 +44,19 @@
     press(key);
   });
 
+  // htmx puts the focus back in a field that keeps its id across a swap. After "what they stand
+  // for" is saved the focus belongs on Next: leave no field focused, so that a key pressed before
+  // the new card settles waits for it instead of being typed into the field.
+  document.addEventListener("htmx:beforeSwap", () => {
+    const active = document.activeElement;
+    const current = session();
+    if (active && current && current.contains(active) && active.matches(TYPING)) active.blur();
+  });
+
   document.addEventListener("htmx:afterSettle", () => {
     const current = session();
     if (!current) return;
-    // htmx puts the focus back in a field that keeps its id across a swap; after "what they
-    // stand for" is saved the focus belongs on Next, so that n or Enter goes on.
+    // Next after a save; the field again when what was typed is refused.
     const next = current.querySelector("[autofocus]");
     if (next) next.focus();
     if (waiting) {
