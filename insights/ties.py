@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from insights.models import Rating
 from network.models import Contact
+from network.templatetags.kith import format_day
 
 # Kinds of interaction grouped by how much they say about a tie, strongest first.
 KIND_GROUPS: dict[str, tuple[str, ...]] = {
@@ -59,17 +60,10 @@ _GROUP_NOUNS = {
 _LAST_VERBS = {"call": "last talked", "group": "last talked", "message": "last messaged"}
 
 
-def _day(value: datetime.date, today: datetime.date) -> str:
-    """ "3 Nov" in today's year, "3 Nov 2025" in any other (as the |day template filter)."""
-    if value.year == today.year:
-        return f"{value.day} {value:%b}"
-    return f"{value.day} {value:%b %Y}"
-
-
 def _month(value: datetime.date, today: datetime.date) -> str:
     """ "Mar 2019", or the day in today's year ("3 Nov")."""
     if value.year == today.year:
-        return _day(value, today)
+        return format_day(value, today)
     return f"{value:%b %Y}"
 
 
@@ -313,7 +307,7 @@ def _recall_words(inputs: TieInputs) -> str:
     rating, on = inputs.recall_last_rating, inputs.recall_last_on
     if rating is None:
         return "recall never checked"
-    when = f" on {_day(on, inputs.today)}" if on else ""
+    when = f" on {format_day(on, inputs.today)}" if on else ""
     return {
         Rating.NO_IDEA: f"not recalled{when}",
         Rating.VAGUELY: f"vaguely recalled{when}",
@@ -409,7 +403,7 @@ def weak_reason(
     Let-go and quiet ties are the caller's to leave out (insights.compute).
     """
     today = inputs.today
-    when = f" ({_day(inputs.recall_last_on, today)})" if inputs.recall_last_on else ""
+    when = f" ({format_day(inputs.recall_last_on, today)})" if inputs.recall_last_on else ""
     if inputs.recall_last_rating == Rating.NO_IDEA:
         return WeakReason("recall_forgotten", f"your last recall check was No idea{when}", 0)
     if inputs.recall_last_rating == Rating.VAGUELY and recall_previous_rating == Rating.VAGUELY:
@@ -440,8 +434,8 @@ def weak_reason(
         since = connected_on or created_on
         if (today - since).days > NEVER_MET_GRACE_DAYS:
             if connected_on:
-                words = f"connected on LinkedIn on {_day(connected_on, today)}"
+                words = f"connected on LinkedIn on {format_day(connected_on, today)}"
             else:
-                words = f"a LinkedIn connection added on {_day(created_on, today)}"
+                words = f"a LinkedIn connection added on {format_day(created_on, today)}"
             return WeakReason("never_met", f"{words} and never met nor talked with", 2)
     return None

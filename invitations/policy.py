@@ -36,6 +36,7 @@ from invitations.models import Invitation
 from network.linkedin import linkedin_url_or_blank
 from network.models import Contact, OwnerSettings
 from network.names import name_key, normalize_name
+from network.templatetags.kith import format_day
 
 MEETS, ALMOST, DOES_NOT = "meets", "almost", "does_not"
 LABELS = {
@@ -113,13 +114,6 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     return datetime.date(year, month, min(day.day, 28))
-
-
-def format_day(day: datetime.date, today: datetime.date) -> str:
-    """12 Mar, or 12 Mar 2025 when it is not this year."""
-    if day.year == today.year:
-        return f"{day.day} {day:%b}"
-    return f"{day.day} {day:%b %Y}"
 
 
 def _window_words(months: int) -> str:

@@ -31,6 +31,11 @@ def day(value: datetime.date | datetime.datetime | None) -> str:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if value.year == timezone.localdate().year:
+    return format_day(value, timezone.localdate())
+
+
+def format_day(value: datetime.date, today: datetime.date) -> str:
+    """The |day filter's words for a given today, for code that knows the owner's today."""
+    if value.year == today.year:
         return f"{value.day} {value:%b}"
     return f"{value.day} {value:%b %Y}"
