@@ -25,6 +25,7 @@ from insights.recall import (
     recall_session,
     recall_undo,
 )
+from interactions.forms import parse_id
 from network.htmx import template_for
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day as day_words
@@ -45,14 +46,14 @@ class StandsForForm(forms.Form):
 @require_GET
 @vary_on_headers("HX-Request")
 def recall(request: HttpRequest) -> HttpResponse:
-    return _front(request, _small_int(request.GET.get("card", "")))
+    return _front(request, parse_id(request.GET.get("card", "")))
 
 
 @login_required
 @require_POST
 def recall_answer_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _get_contact_for_user(request, contact_id)
-    rating, seen = request.POST.get("rating", ""), _small_int(request.POST.get("reviews", ""))
+    rating, seen = request.POST.get("rating", ""), parse_id(request.POST.get("reviews", ""))
     if rating not in {str(value) for value in Rating.values} or seen is None:
         messages.error(request, "Answer with No idea, Vaguely, Yes or Instantly.")
         return _front_or_redirect(request, contact.pk)
@@ -113,11 +114,6 @@ def recall_undo_view(request: HttpRequest) -> HttpResponse:
         request, f"Undone: {log.get_rating_display()} for {log.contact.full_name}. Answer again."
     )
     return _front_or_redirect(request, log.contact_id)
-
-
-def _small_int(text: str) -> int | None:
-    """A whole number as posted, or None: not ASCII digits, or too long for the database."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _get_contact_for_user(request: HttpRequest, contact_id: int) -> Contact:

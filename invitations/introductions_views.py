@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from interactions.forms import parse_id
 from invitations import introductions
 from invitations.introductions import IntroductionRequestForm
 from invitations.models import IntroductionRequest
@@ -81,7 +82,7 @@ def _picker_sides(request: HttpRequest, values, form, *, only: str | None = None
     owned = Contact.objects.owned_by(request.user)
     # Only what can be a row id reaches the database: "²" passes isdigit(), and 20 digits
     # overflow the column.
-    valid_ids = [v for v in chosen_ids.values() if v.isascii() and v.isdigit() and len(v) < 19]
+    valid_ids = [v for v in chosen_ids.values() if parse_id(v) is not None]
     chosen = {str(contact.pk): contact for contact in owned.filter(pk__in=valid_ids)}
     sides = []
     for name in names:
