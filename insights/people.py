@@ -16,6 +16,7 @@ from django.utils import timezone
 from insights.models import Rating, RecallCard, RecallLog, Tie
 from insights.recall import recall_status
 from insights.ties import LAYERS, layer_by_number
+from insights.weak_review import worst_first
 from invitations.policy import owner_today
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day, days_ago
@@ -300,7 +301,7 @@ PEOPLE_LISTS: dict[str, PeopleList] = {
             "Flagged weak ties",
             "Weak ties in the weekly review, each with its reason.",
             _in_review,
-            ("tie__flagged_on", *_BY_RANK),
+            worst_first(tie="tie__", contact=""),
             _flagged,
         ),
         PeopleList(
@@ -312,7 +313,7 @@ PEOPLE_LISTS: dict[str, PeopleList] = {
                 & ~Q(tie__weak_reason="")
                 & _not_quiet(scope)
             ),
-            _BY_RANK,
+            worst_first(tie="tie__", contact=""),
             _waiting,
         ),
         PeopleList(

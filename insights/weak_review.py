@@ -80,25 +80,26 @@ def _undecided(today: datetime.date) -> Q:
     )
 
 
-def tie_queue(owner, today: datetime.date) -> QuerySet:
-    """The flagged ties waiting for the review: the worst reason first, then the inner layer,
-    then the longer silence (never met nor talked with counts as the longest)."""
+def worst_first(tie: str = "", contact: str = "contact__") -> tuple:
+    """The review's order: the worst reason first, then the inner layer, then the longer silence
+    (never met nor talked with counts as the longest). tie and contact are the lookups' prefixes
+    from the model queried (Tie: "", "contact__"; Contact: "tie__", "")."""
     severity = Case(
-        *(When(weak_reason=code, then=Value(rank)) for code, rank in SEVERITY.items()),
+        *(When(**{f"{tie}weak_reason": code}, then=Value(rank)) for code, rank in SEVERITY.items()),
         default=Value(len(SEVERITY)),
         output_field=IntegerField(),
     )
     return (
-        Tie.objects.owned_by(owner)
-        .filter(_undecided(today))
-        .alias(severity=severity)
-        .order_by(
-            "severity",
-            F("layer").asc(nulls_last=True),
-            F("contact__last_interaction_on").asc(nulls_first=True),
-            "pk",
-        )
+        severity.asc(),
+        F(f"{tie}layer").asc(nulls_last=True),
+        F(f"{contact}last_interaction_on").asc(nulls_first=True),
+        "pk",
     )
+
+
+def tie_queue(owner, today: datetime.date) -> QuerySet:
+    """The flagged ties waiting for the review, worst first."""
+    return Tie.objects.owned_by(owner).filter(_undecided(today)).order_by(*worst_first())
 
 
 def tie_items(

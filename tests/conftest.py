@@ -1,5 +1,6 @@
 import pytest
 
+from config import celery_app
 from tests.factories import UserFactory
 
 
@@ -19,3 +20,10 @@ def other_user(db):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+@pytest.fixture
+def tasks_in_process(monkeypatch):
+    """Tasks run in the test's process, as on the embedded default, even when CI gives a broker
+    (the paths through a real worker have tests of their own)."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)

@@ -91,7 +91,10 @@ def test_the_dashboard_draws_its_charts_and_every_number_leads_somewhere(page_at
     expect(page.get_by_role("heading", level=1)).to_have_text("Flagged weak ties")
     expect(page.locator(".result-count")).to_have_text(f"{count} people")
     expect(page.locator(".contact-row")).to_have_count(count)
-    expect(page.locator(".people-reason").first).to_contain_text("never met nor talked with")
+    # In the review's order: Ingrid's silence first, then the connections never met.
+    reasons = page.locator(".people-reason")
+    expect(reasons.first).to_contain_text("Silent for 5 weeks")
+    expect(reasons.last).to_contain_text("never met nor talked with")
     assert_fits_the_screen(page)
 
     page.go_back()

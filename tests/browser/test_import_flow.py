@@ -1,19 +1,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from config import celery_app
 from network.models import Contact
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
 from tests.factories import ContactFactory, InteractionFactory
 from tests.portability.conftest import FIXTURES
 
 ZIP = FIXTURES / "linkedin" / "Complete_LinkedInDataExport_03-14-2026.zip"
-
-
-@pytest.fixture
-def tasks_in_process(monkeypatch):
-    """The embedded default: the import runs in the web process (the worker path has its own test)."""
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
 
 @pytest.mark.parametrize("page_at", [PHONE], indirect=True)

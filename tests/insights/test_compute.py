@@ -295,7 +295,7 @@ def test_the_command_recomputes_one_owner(owner, other_user):
         call_command("recompute_insights", user="nobody")
 
 
-def test_the_task_recomputes_every_owner_with_contacts(owner, other_user):
+def test_the_task_recomputes_every_owner_with_contacts(tasks_in_process, owner, other_user):
     InteractionFactory(owner=owner)
     InteractionFactory(owner=other_user)
 

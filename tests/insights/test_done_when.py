@@ -143,7 +143,7 @@ def test_a_five_minute_recall_session_visibly_changes_the_dashboard(demo_client)
 
 
 def test_after_importing_5000_connections_the_dashboard_names_the_never_met_and_offers_review(
-    client, owner, tmp_path, settings, django_capture_on_commit_callbacks
+    tasks_in_process, client, owner, tmp_path, settings, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(owner)

@@ -18,7 +18,7 @@ CONNECTIONS = Path(__file__).resolve().parent.parent / "fixtures" / "linkedin" /
 
 
 @pytest.fixture(autouse=True)
-def uploads(settings, tmp_path):
+def uploads(settings, tmp_path, tasks_in_process):
     settings.MEDIA_ROOT = tmp_path
 
 
