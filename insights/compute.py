@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
-from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from insights.models import Tie
-from insights.recall import recall_cards_ensure, recall_snapshot
+from insights.recall import recall_cards_ensure, recall_snapshot, retrievability_after
 from insights.ties import (
     AGE_BUCKETS,
     KIND_GROUPS,
@@ -38,9 +37,6 @@ FEW = 500
 # SQLite allows 32,766 parameters per query; an id list is cut into pieces this long.
 CHUNK = 5000
 BATCH = 2000
-# fsrs's forgetting curve with its default parameters: R(t) = (1 + FACTOR * t / S) ** DECAY.
-_DECAY = -DEFAULT_PARAMETERS[20]
-_FACTOR = 0.9 ** (1 / _DECAY) - 1
 # A tie's figures, in the order the contacts query reads the stored ones: a tie whose figures
 # have not changed is not written again (on a nightly run, most of a large network).
 FIGURES = (
@@ -338,12 +334,11 @@ def _inputs(today: datetime.date, row: dict | None, **others) -> TieInputs:
 def _retrievability(
     stability: float | None, reviewed_on: datetime.date | None, day: datetime.date
 ) -> float | None:
-    """The chance of recalling the person on ``day`` (fsrs's forgetting curve), None if never
-    checked."""
+    """The chance of recalling the person on ``day``, counted in the owner's days since the last
+    check; None if never checked."""
     if reviewed_on is None or not stability:
         return None
-    elapsed = max(0, (day - reviewed_on).days)
-    return (1 + _FACTOR * elapsed / stability) ** _DECAY
+    return retrievability_after(stability, (day - reviewed_on).days)
 
 
 def _tie(person: _Person) -> dict:

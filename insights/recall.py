@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import fsrs
 from django.db import transaction
 from django.db.models import Count, Min, Q
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from insights.models import Rating, RecallCard, RecallLog, RecallSnapshot
 from network.models import Contact, OwnerSettings
@@ -35,8 +36,10 @@ CARD_COLUMNS = (
     "previous_rating",
     "reviews",
 )
-# Retrievability depends on fsrs's parameters only, not on the desired retention.
-_CURVE = fsrs.Scheduler(enable_fuzzing=False, learning_steps=(), relearning_steps=())
+# fsrs's forgetting curve with its default parameters, R(t) = (1 + FACTOR * t / S) ** DECAY, as
+# fsrs.Scheduler.get_card_retrievability computes it (the desired retention does not change it).
+_DECAY = -DEFAULT_PARAMETERS[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
 LIKELY = 0.8
 MAYBE = 0.5
 BATCH = 2000
@@ -341,12 +344,18 @@ class RecallStatus:
     evidence: str = ""
 
 
+def retrievability_after(stability: float, days: int) -> float:
+    """The chance of recalling someone ``days`` whole days after the check that left their card
+    this stability (fsrs's forgetting curve)."""
+    return (1 + _FACTOR * max(0, days) / stability) ** _DECAY
+
+
 def recall_retrievability(card: RecallCard, now: datetime.datetime) -> float | None:
-    """The chance of recalling the person at ``now`` (fsrs's forgetting curve); None if never
-    checked."""
+    """The chance of recalling the person at ``now``, counted in whole 24 hours since the last
+    check as fsrs counts them; None if never checked."""
     if card.reviews == 0 or card.last_review is None or not card.stability:
         return None
-    return _CURVE.get_card_retrievability(card_to_fsrs(card), _utc(now))
+    return retrievability_after(card.stability, (_utc(now) - _utc(card.last_review)).days)
 
 
 def recall_status(card: RecallCard | None, now: datetime.datetime) -> RecallStatus:
