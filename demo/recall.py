@@ -142,9 +142,3 @@ def _snapshots(
 
 def _owner_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(ZoneInfo(TIMEZONE)).date()
-
-
-def _end_of_day(moment: datetime.datetime) -> datetime.datetime:
-    zone = ZoneInfo(TIMEZONE)
-    day = _owner_day(moment) + datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone).astimezone(UTC)
