@@ -75,7 +75,14 @@ LAST_VERBS = {
 
 def _undecided(today: datetime.date) -> Q:
     """Flagged, not let go, not kept quiet past today, of a person still in the network."""
-    return Q(flagged_on__isnull=False, let_go_on__isnull=True, contact__is_archived=False) & (
+    return _undecided_tie(today) & Q(contact__is_archived=False)
+
+
+def _undecided_tie(today: datetime.date) -> Q:
+    """_undecided on the tie's own columns. A decision's conditional UPDATE filters on these
+    alone: with a join Django updates through "pk IN (SELECT ...)", which PostgreSQL does not
+    re-check on a row another transaction has just changed, so two tabs would both decide."""
+    return Q(flagged_on__isnull=False, let_go_on__isnull=True) & (
         Q(quiet_until__isnull=True) | Q(quiet_until__lte=today)
     )
 
@@ -239,7 +246,8 @@ def tie_decide(
     with transaction.atomic():
         changed = (
             Tie.objects.owned_by(owner)
-            .filter(_undecided(today), pk=tie.pk, **_matching(before))
+            .filter(_undecided_tie(today), pk=tie.pk, **_matching(before))
+            .filter(contact__in=Contact.objects.filter(pk=tie.pk, is_archived=False))
             .update(**{field: after[field] for field in STATE_FIELDS})
         )
         if not changed:

@@ -1,0 +1,98 @@
+"""Insights attacked as a hostile or careless user would: double submits, stale tabs, people
+archived mid-session. Each test here failed before the fix named in its commit."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from insights.models import Tie
+from interactions.models import FollowUp
+from invitations.models import Review
+from tests.factories import ContactFactory, UserFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+# Weak-tie review: two tabs deciding the same tie at the same instant ----------------------------
+
+
+def _flagged(owner, name: str) -> Tie:
+    contact = ContactFactory(owner=owner, full_name=name)
+    return Tie.objects.create(
+        contact=contact,
+        owner=owner,
+        score=12,
+        explanation="last met 8 months ago",
+        layer=3,
+        cadence_days=90,
+        health=Tie.Health.FLAGGED,
+        weak_reason="silence_cadence",
+        weak_text="silent for 8 months; ties in your closest 50 are in touch every few months",
+        flagged_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+
+def _at_once(owner, posts: list[tuple[str, dict]]) -> list:
+    """Each post from its own thread and database connection, released together."""
+    clients = [Client() for _ in posts]
+    for client in clients:
+        client.force_login(owner)
+    barrier, statuses = threading.Barrier(len(posts)), [None] * len(posts)
+
+    def post(index: int) -> None:
+        try:
+            barrier.wait()
+            url, data = posts[index]
+            statuses[index] = clients[index].post(url, data, headers=HTMX).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(index,)) for index in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_reconnecting_at_the_same_instant_make_one_follow_up_and_count_once():
+    """On PostgreSQL the decision's UPDATE went through "pk IN (SELECT ... JOIN contact)", which
+    is not re-checked on the row the other tab had just changed: both tabs decided."""
+    owner = UserFactory(username="owner")
+    Review.objects.create(owner=owner)
+    today = timezone.localdate().isoformat()
+    for round_ in range(4):
+        tie = _flagged(owner, f"Ana Lima {round_}")
+        url = reverse("insights:review-tie-decide", args=[tie.pk])
+        data = {"decision": "reconnect", "follow_up_on": today}
+
+        assert _at_once(owner, [(url, data), (url, data)]) == [200, 200]
+
+        assert FollowUp.objects.filter(contact_id=tie.pk).count() == 1
+    assert Review.objects.get(owner=owner).reconnected == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_letting_go_at_the_same_instant_count_once():
+    owner = UserFactory(username="owner")
+    Review.objects.create(owner=owner)
+    for round_ in range(4):
+        tie = _flagged(owner, f"Bo Berg {round_}")
+        url = reverse("insights:review-tie-decide", args=[tie.pk])
+        keep, let_go = {"decision": "keep"}, {"decision": "let_go", "archive": "1"}
+
+        assert _at_once(owner, [(url, keep), (url, let_go)]) == [200, 200]
+
+        tie.refresh_from_db()
+        tie.contact.refresh_from_db()
+        # One decision stands, whole: kept (quiet, active), or let go (and archived).
+        assert (tie.quiet_until is None) == (tie.let_go_on is not None)
+        assert tie.contact.is_archived == (tie.let_go_on is not None)
+    review = Review.objects.get(owner=owner)
+    assert review.kept + review.let_go == 4
