@@ -101,9 +101,17 @@ def recall_stands_for(request: HttpRequest, contact_id: int) -> HttpResponse:
 def recall_undo_view(request: HttpRequest) -> HttpResponse:
     owner_settings = OwnerSettings.for_user(request.user)
     now = timezone.now()
-    log = _last_answer(request, owner_settings, now)
+    # The answer the button named ("Undo Yes for Ana"), not whatever was answered last: another
+    # tab may have answered since, and a second press must not take back an earlier answer.
+    named = parse_id(request.POST.get("log", ""))
+    log = _last_answer(request, owner_settings, now, named)
     if log is None:
-        messages.info(request, "No answer of today to undo.")
+        messages.info(
+            request,
+            "No answer of today to undo."
+            if named is None
+            else "Nothing undone: that answer was already taken back, or is not from today.",
+        )
         return _front_or_redirect(request)
     if not recall_undo(request.user, log, now):
         messages.info(
@@ -121,16 +129,20 @@ def _get_contact_for_user(request: HttpRequest, contact_id: int) -> Contact:
 
 
 def _last_answer(
-    request: HttpRequest, owner_settings: OwnerSettings, now: datetime.datetime
+    request: HttpRequest,
+    owner_settings: OwnerSettings,
+    now: datetime.datetime,
+    log_id: int | None = None,
 ) -> RecallLog | None:
-    """The owner's last answer of today that still counts: what "u" takes back."""
+    """The owner's last answer of today that still counts: what "u" takes back (or the answer
+    ``log_id`` when it is one of those)."""
     day = owner_day(owner_settings, now)
-    return (
-        RecallLog.objects.owned_by(request.user)
-        .filter(reviewed_at__gte=day.start, reviewed_at__lt=day.end, undone_at__isnull=True)
-        .select_related("contact")
-        .first()
+    answers = RecallLog.objects.owned_by(request.user).filter(
+        reviewed_at__gte=day.start, reviewed_at__lt=day.end, undone_at__isnull=True
     )
+    if log_id is not None:
+        answers = answers.filter(pk=log_id)
+    return answers.select_related("contact").first()
 
 
 def _front(request: HttpRequest, first: int | None = None) -> HttpResponse:

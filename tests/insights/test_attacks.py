@@ -10,12 +10,75 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.models import Tie
+from insights.models import RecallCard, RecallLog, Tie
 from interactions.models import FollowUp
 from invitations.models import Review
+from network.models import Contact
 from tests.factories import ContactFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}
+
+
+def _due_now(owner, *names: str) -> list[Contact]:
+    people = [ContactFactory(owner=owner, full_name=name) for name in names]
+    RecallCard.objects.bulk_create(
+        RecallCard(
+            contact=person,
+            owner=owner,
+            state=1,
+            step=0,
+            due=timezone.now() - datetime.timedelta(hours=1),
+        )
+        for person in people
+    )
+    return people
+
+
+def _answer(client, contact: Contact, rating: str = "3"):
+    return client.post(
+        reverse("insights:recall-answer", args=[contact.pk]), {"rating": rating, "reviews": "0"}
+    )
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+# Recall: the undo button takes back the answer it names ------------------------------------------
+
+
+def test_undo_from_a_stale_tab_takes_back_the_answer_its_button_names(owner_client, owner):
+    ana, bo = _due_now(owner, "Ana Lima", "Bo Berg")
+    _answer(owner_client, ana, "3")
+    stale = owner_client.get(reverse("insights:recall-reveal", args=[ana.pk]))
+    assert "Undo Yes for Ana Lima" in stale.content.decode()
+    _answer(owner_client, bo, "1")  # another tab, meanwhile
+
+    ana_log = RecallLog.objects.get(contact=ana)
+    response = owner_client.post(reverse("insights:recall-undo"), {"log": ana_log.pk}, follow=True)
+
+    assert _messages(response) == ["Undone: Yes for Ana Lima. Answer again."]
+    assert RecallLog.objects.get(contact=ana).undone_at is not None
+    assert RecallLog.objects.get(contact=bo).undone_at is None
+    assert RecallCard.objects.get(pk=bo.pk).reviews == 1
+
+
+def test_pressing_undo_twice_takes_back_one_answer(owner_client, owner):
+    ana, bo = _due_now(owner, "Ana Lima", "Bo Berg")
+    _answer(owner_client, ana, "3")
+    _answer(owner_client, bo, "1")
+    page = owner_client.get(reverse("insights:recall-reveal", args=[bo.pk]))
+    assert "Undo No idea for Bo Berg" in page.content.decode()
+    bo_log = RecallLog.objects.get(contact=bo)
+
+    owner_client.post(reverse("insights:recall-undo"), {"log": bo_log.pk})
+    response = owner_client.post(reverse("insights:recall-undo"), {"log": bo_log.pk}, follow=True)
+
+    assert _messages(response)[-1] == (
+        "Nothing undone: that answer was already taken back, or is not from today."
+    )
+    assert RecallLog.objects.get(contact=ana).undone_at is None
+    assert RecallCard.objects.get(pk=ana.pk).reviews == 1
 
 
 # Weak-tie review: two tabs deciding the same tie at the same instant ----------------------------
