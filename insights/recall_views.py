@@ -53,6 +53,9 @@ def recall(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recall_answer_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _get_contact_for_user(request, contact_id)
+    if contact.is_archived:  # in another tab, while their check was on screen
+        messages.info(request, f"{contact.full_name} was archived: no check for them.")
+        return _front_or_redirect(request)
     rating, seen = request.POST.get("rating", ""), parse_id(request.POST.get("reviews", ""))
     if rating not in {str(value) for value in Rating.values} or seen is None:
         messages.error(request, "Answer with No idea, Vaguely, Yes or Instantly.")

@@ -81,6 +81,29 @@ def test_pressing_undo_twice_takes_back_one_answer(owner_client, owner):
     assert RecallCard.objects.get(pk=ana.pk).reviews == 1
 
 
+# Recall: someone archived while their check is on screen -----------------------------------------
+
+
+def test_a_check_answered_after_the_person_was_archived_is_refused_and_says_why(
+    owner_client, owner
+):
+    ana, bo = _due_now(owner, "Ana Lima", "Bo Berg")
+    never_carded = ContactFactory(owner=owner, full_name="Cy Dahl")
+    for person in (ana, never_carded):
+        Contact.objects.filter(pk=person.pk).update(is_archived=True)  # in another tab
+
+    for person in (ana, never_carded):
+        response = owner_client.post(
+            reverse("insights:recall-answer", args=[person.pk]),
+            {"rating": "3", "reviews": "0"},
+            follow=True,
+        )
+        assert _messages(response) == [f"{person.full_name} was archived: no check for them."]
+    assert not RecallLog.objects.exists()
+    assert RecallCard.objects.get(pk=ana.pk).reviews == 0
+    assert response.context["contact"] == bo  # the session goes on with the next check
+
+
 # Weak-tie review: two tabs deciding the same tie at the same instant ----------------------------
 
 
