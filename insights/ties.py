@@ -83,7 +83,7 @@ def _ago(days: int) -> str:
     return f"{_span(days)} ago"
 
 
-def _every(days: int) -> str:
+def every(days: int) -> str:
     """ "every day", "every week", "every 3 weeks", "every month", "every 14 months"."""
     named = {1: "day", 7: "week", 30: "month", 31: "month", 365: "year"}
     if days in named:
@@ -419,12 +419,12 @@ def weak_reason(
             since = f" since {_month(inputs.first_on, today)}" if inputs.first_on else ""
             return WeakReason(
                 "silence_gap",
-                f"silent for {_span(silence)}; you usually talk {_every(usual_gap_days)}"
+                f"silent for {_span(silence)}; you usually talk {every(usual_gap_days)}"
                 f" ({inputs.total} interactions{since})",
                 1,
             )
         if cadence_days and silence > CADENCE_MULTIPLE * cadence_days:
-            layer, how_often = _CADENCE_WORDS.get(cadence_days, ("layer", _every(cadence_days)))
+            layer, how_often = _CADENCE_WORDS.get(cadence_days, ("layer", every(cadence_days)))
             return WeakReason(
                 "silence_cadence",
                 f"silent for {_span(silence)}; ties in your {layer} are in touch {how_often}",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from insights.models import RecallCard, Tie
 from insights.recall import RecallStatus, recall_status
-from insights.ties import layer_by_number
+from insights.ties import every, layer_by_number
 from network.templatetags.kith import day
 
 register = template.Library()
@@ -35,13 +35,7 @@ def layer_name(tie: Tie | None) -> str:
 @register.filter
 def cadence_words(days: int | None) -> str:
     """A layer's cadence as a person says it: "every week", "every 3 months", "every year"."""
-    if not days:
-        return ""
-    for unit, length in (("year", 365), ("month", 30), ("week", 7)):
-        if days >= length and days % length < length // 6 + 1:
-            count = round(days / length)
-            return f"every {unit}" if count == 1 else f"every {count} {unit}s"
-    return f"every {days} days"
+    return every(days) if days else ""
 
 
 @register.simple_tag
