@@ -4,11 +4,23 @@ The document is built from each model's _meta: a field added later is exported a
 without editing this module. A new model the owner owns needs a line in KINDS.
 
 Objects refer to each other by their exported "id"; an import gives them new ids and remaps
-every reference. Dates and datetimes are ISO 8601, UUIDs are strings, and files (photos) are
+every reference. A recall card and a tie have no id of their own: their key is their contact
+("contact"), remapped like any reference, and a contact has at most one of each. Dates and datetimes are ISO 8601, UUIDs are strings, and files (photos) are
 embedded as base64 with their extension, so an export is complete on its own.
 
 An export is a file anyone can edit, so an import trusts nothing in it: every value passes the
 validation the forms apply, and a photo is re-drawn from its pixels like an uploaded one.
+What Kith reads without a form (a recall card's FSRS columns, the card an undo writes back, a
+tie's layer and reason) is checked against what the code reading it accepts.
+
+Insights: recall cards, recall logs (the owner's own answers) and weekly recall snapshots are
+history that cannot be recomputed, so they travel as they are. A tie is mostly derived from
+the interactions and recall, but its quiet_until, let_go_on and flagged_on are the owner's
+review decisions: ties are exported and imported as they are, so the account shows the same
+at once, and the recompute that follows every finished import (import_data calls
+portability.runs.insights_recompute_after_import) derives the figures again from the imported
+data. That recompute never rewrites quiet_until or let_go_on, and keeps flagged_on while the
+tie is still weak.
 """
 
 import base64
@@ -17,6 +29,7 @@ import csv
 import datetime
 import decimal
 import json
+import math
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +43,10 @@ from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from insights.models import RecallCard, RecallLog, RecallSnapshot, Tie
+from insights.people import WEAK_REASON_WORDS
+from insights.recall import CARD_COLUMNS
+from insights.ties import LAYERS
 from interactions.models import Event, FollowUp, Interaction
 from invitations.models import DeclineMessage, DigestSent, IntroductionRequest, Invitation, Review
 from network.models import Contact, OwnerSettings, Tag
@@ -53,12 +70,26 @@ KINDS: dict[str, type[models.Model]] = {
     "introduction_requests": IntroductionRequest,
     "reviews": Review,
     "digests_sent": DigestSent,
+    "recall_cards": RecallCard,
+    "recall_logs": RecallLog,
+    "recall_snapshots": RecallSnapshot,
+    "ties": Tie,
 }
 # Kinds added after version 1 was first written: an export from before them has none.
-ADDED_LATER = {"decline_messages", "introduction_requests", "reviews", "digests_sent"}
+ADDED_LATER = {
+    "decline_messages",
+    "introduction_requests",
+    "reviews",
+    "digests_sent",
+    "recall_cards",
+    "recall_logs",
+    "recall_snapshots",
+    "ties",
+}
 # Kith makes these by itself (the default decline on first use, a review opened, the weekly
-# digest), so they do not make an account "already used"; an export holding its own replaces them.
-MADE_BY_KITH = {DeclineMessage, Review, DigestSent}
+# digest, recall cards, ties and this week's snapshot from a recompute), so they do not make an
+# account "already used"; an export holding its own replaces them.
+MADE_BY_KITH = {DeclineMessage, Review, DigestSent, RecallCard, RecallSnapshot, Tie}
 # An import run is kept as history; the file that was uploaded is not part of the network.
 LEFT_OUT = {ImportRun: {"file"}, Contact: {"name_key"}}  # name_key follows the name
 # A run still waiting or running cannot resume without its file in another account.
@@ -354,7 +385,9 @@ def _load_kind(
     saved_files: list[FieldFile],
 ) -> int:
     """Creates the objects of one kind, in batches, and records their new ids in id_maps."""
-    fields = [field for field in _fields(model) if not field.primary_key]
+    pk = model._meta.pk
+    # A key that is a reference (a card's contact) is imported like one; an "id" is replaced.
+    fields = [field for field in _fields(model) if field is not pk or pk.is_relation]
     automatic = [field for field in fields if _is_automatic(field)]
     # References are checked against the document (id_maps), photos by reencode_photo.
     skipped = ["owner", *(f.name for f in fields if f.is_relation or isinstance(f, FileField))]
@@ -362,7 +395,7 @@ def _load_kind(
     seen: set[int] = set()
     for index, item in enumerate(items):
         where = f"{key}[{index}]"
-        old_id = _item_id(where, item, seen)
+        old_id = _item_id(where, item, seen, pk)
         seen.add(old_id)
         values, files = {}, {}
         for field in fields:
@@ -375,6 +408,7 @@ def _load_kind(
             else:
                 values[field.attname] = _imported_value(field, item[field.name], path, id_maps)
         _remap_inner_references(model, values, where, id_maps)
+        _check_insights(model, values, where)
         # A person keeps the source the document records; one without it came from this file.
         defaults = {"source": Contact.Source.JSON} if model is Contact else {}
         obj = model(owner=owner, **(defaults | values))
@@ -433,6 +467,99 @@ def _remap_inner_references(
         ]
 
 
+def _check_insights(model: type[models.Model], values: dict, where: str) -> None:
+    """What the recall and tie code reads without a form must be what it can read: fsrs gets
+    a card's columns as they are, undo writes card_before back, pages name a tie's layer."""
+    if model is RecallCard:
+        _check_card(values, where)
+    elif model is RecallLog:
+        values["card_before"] = _card_before(values.get("card_before", {}), where)
+    elif model is RecallSnapshot:
+        if values["week"].weekday() != 0:
+            raise ImportFileError(
+                f"{where}.week: {values['week'].isoformat()} is not a Monday "
+                "(a snapshot is the week starting that Monday)."
+            )
+    elif model is Tie:
+        _check_tie(values, where)
+
+
+def _check_card(columns: dict, where: str) -> None:
+    state = columns.get("state", 1)
+    stability, difficulty = columns.get("stability"), columns.get("difficulty")
+    if state not in (1, 2, 3):
+        raise ImportFileError(
+            f"{where}.state: {_json(state)} is not a card state Kith knows "
+            "(1 learning, 2 review, 3 relearning)."
+        )
+    if state in (1, 3) and columns.get("step") is None:
+        raise ImportFileError(f"{where}.step: a card in state {state} needs its step.")
+    if state != 1 and (stability is None or difficulty is None):
+        raise ImportFileError(
+            f"{where}.stability: a card in state {state} needs its stability and difficulty."
+        )
+    if stability is not None and not (math.isfinite(stability) and stability > 0):
+        raise ImportFileError(f"{where}.stability: should be above 0, not {_json(stability)}.")
+    if difficulty is not None and not (math.isfinite(difficulty) and 1 <= difficulty <= 10):
+        raise ImportFileError(
+            f"{where}.difficulty: should be from 1 to 10, not {_json(difficulty)}."
+        )
+    if columns.get("reviews", 0) > 0 and None in (
+        columns.get("last_rating"),
+        columns.get("last_review"),
+    ):
+        raise ImportFileError(
+            f"{where}.last_rating: a card checked before needs its last rating and last review."
+        )
+
+
+def _card_before(raw: dict, where: str) -> dict:
+    """The card an undo restores, each column checked as a card's own; kept JSON-ready."""
+    path = f"{where}.card_before"
+    if not isinstance(raw, dict) or set(raw) != set(CARD_COLUMNS):
+        raise ImportFileError(f"{path}: should be an object with {', '.join(CARD_COLUMNS)}.")
+    columns = {}
+    for name in CARD_COLUMNS:
+        field = RecallCard._meta.get_field(name)
+        columns[name] = _imported_value(field, raw[name], f"{path}.{name}", {})
+    _validate(RecallCard(contact_id=0, **columns), path, skipped=["owner", "contact"])
+    _check_card(columns, path)
+    return {
+        name: value.isoformat() if isinstance(value, datetime.datetime) else value
+        for name, value in columns.items()
+    }
+
+
+def _check_tie(values: dict, where: str) -> None:
+    for name in ("score", "score_month_ago"):
+        value = values.get(name)
+        if value is not None and not (math.isfinite(value) and 0 <= value <= 100):
+            raise ImportFileError(f"{where}.{name}: should be from 0 to 100, not {_json(value)}.")
+    layer = values.get("layer")
+    if layer is not None and not 1 <= layer <= len(LAYERS):
+        raise ImportFileError(
+            f"{where}.layer: {layer} is not a layer Kith knows (1 to {len(LAYERS)})."
+        )
+    reason = values.get("weak_reason", "")
+    if reason and reason not in WEAK_REASON_WORDS:
+        known = ", ".join(WEAK_REASON_WORDS)
+        raise ImportFileError(
+            f"{where}.weak_reason: {_json(reason)} is not a weak-tie reason Kith knows ({known})."
+        )
+    factors = values.get("factors", [])
+    shape = {"name": str, "points": int | float, "words": str}
+    if not isinstance(factors, list) or not all(
+        isinstance(factor, dict)
+        and set(factor) == set(shape)
+        and all(isinstance(factor[key], kind) for key, kind in shape.items())
+        and not isinstance(factor["points"], bool)
+        for factor in factors
+    ):
+        raise ImportFileError(
+            f"{where}.factors: should be a list of objects with “name”, “points” and “words”."
+        )
+
+
 # What a review skips: an invitation, or a weak tie named by its contact (ties are recomputed).
 SKIPPED_KINDS: dict[str, type[models.Model]] = {"invitation": Invitation, "tie": Contact}
 
@@ -487,12 +614,22 @@ def _is_automatic(field: models.Field) -> bool:
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
-def _item_id(where: str, item: Any, seen: set[int]) -> int:
+def _item_id(where: str, item: Any, seen: set[int], key: models.Field) -> int:
+    """The object's id in the file: its "id", or its contact for a model keyed by its contact."""
     if not isinstance(item, dict):
         raise ImportFileError(f"{where}: should be an object, not {_json_type(item)}.")
-    old_id = item.get("id")
+    name = key.name if key.is_relation else "id"
+    old_id = item.get(name)
     if not _is_whole_number(old_id):
-        raise ImportFileError(f"{where}.id: should be a whole number, not {_json_type(old_id)}.")
+        raise ImportFileError(
+            f"{where}.{name}: should be a whole number, not {_json_type(old_id)}."
+        )
+    if old_id in seen and key.is_relation:
+        kind, target = key.model._meta.verbose_name, key.related_model._meta.verbose_name
+        raise ImportFileError(
+            f"{where}.{name}: {target} {old_id} already has a {kind} earlier in the file; "
+            f"a {target} has one at most."
+        )
     if old_id in seen:
         raise ImportFileError(f"{where}.id: another of the same kind has the id {old_id}.")
     return old_id

@@ -17,10 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from config import celery_app
+from insights.compute import recompute_owner
+from insights.models import RecallCard, RecallLog, RecallSnapshot, Tie
+from insights.recall import recall_answer, recall_cards_ensure, recall_undo
 from interactions.models import Interaction
 from invitations.models import DeclineMessage, DigestSent, Invitation, Review
 from network.models import Contact, OwnerSettings
 from portability.full_export import (
+    ADDED_LATER,
     CHUNK_CHARS,
     FORMAT_VERSION,
     KINDS,
@@ -53,6 +58,9 @@ REFERENCES = {
     "follow_ups": {"contact": "contacts", "interaction": "interactions"},
     "invitations": {"contact": "contacts"},
     "introduction_requests": {"requester": "contacts", "target": "contacts"},
+    "recall_cards": {"contact": "contacts"},
+    "recall_logs": {"contact": "contacts"},
+    "ties": {"contact": "contacts"},
 }
 MARKER = "Zanzibar-Marker-7"
 
@@ -238,6 +246,7 @@ def _network(owner) -> None:
         skipped_items=[f"invitation:{declined.pk}"],
     )
     DigestSentFactory(owner=owner, week=_days_ago(7), sent_at=_moment(7))
+    _recall_and_ties(owner, ada, bob, cleo)
 
     # Old, distinct timestamps: an import that stamped "now" would show in the comparison.
     for model in KINDS.values():
@@ -254,16 +263,46 @@ def _network(owner) -> None:
         )
 
 
+def _recall_and_ties(owner, ada, bob, cleo) -> None:
+    """Recall checks answered through FSRS (one taken back), snapshots of two weeks, ties
+    computed, and the owner's review decisions on them."""
+    settings = OwnerSettings.for_user(owner)
+    recall_cards_ensure(owner)
+    recall_answer(owner, settings, ada, 3, _moment(20))
+    recall_answer(owner, settings, ada, 4, _moment(2))
+    recall_undo(owner, recall_answer(owner, settings, cleo, 3, _moment(4)), now=_moment(4))
+    recall_answer(owner, settings, cleo, 1, _moment(1))
+    recompute_owner(owner)
+    this_week = RecallSnapshot.objects.get(owner=owner)
+    RecallSnapshot.objects.create(
+        owner=owner,
+        week=this_week.week - datetime.timedelta(days=7),
+        total=2,
+        recalled=1,
+        forgotten=0,
+        never_checked=1,
+    )
+    Tie.objects.filter(contact=ada).update(quiet_until=_days_ago(-30))
+    Tie.objects.filter(contact=cleo).update(flagged_on=_days_ago(3))
+    # Let go in a review, then archived: the tie row and its decision stay.
+    Tie.objects.create(contact=bob, owner=owner, let_go_on=_days_ago(20), computed_on=_days_ago(1))
+
+
 def _without_ids(document: dict) -> dict:
     """The document with every id and reference replaced by the object's position in its kind."""
+    # Recall cards and ties have no id of their own: their key is their contact.
     positions = {
-        key: {item["id"]: number for number, item in enumerate(document[key])} for key in KINDS
+        key: {item["id"]: number for number, item in enumerate(document[key])}
+        for key in KINDS
+        if all("id" in item for item in document[key])
     }
     result = {"settings": document["settings"]}
     for key in KINDS:
         result[key] = []
         for item in document[key]:
-            item = dict(item, id=positions[key][item["id"]])
+            item = dict(item)
+            if "id" in item:
+                item["id"] = positions[key][item["id"]]
             for field, target in REFERENCES.get(key, {}).items():
                 value = item[field]
                 if isinstance(value, list):
@@ -377,8 +416,9 @@ def test_the_export_takes_the_same_queries_however_big_the_network(
 ):
     _network(owner)
     # settings, tags, contacts, their tags, events, interactions, follow-ups, invitations,
-    # import runs, decline messages, introduction requests, reviews, digests sent
-    with django_assert_num_queries(13):
+    # import runs, decline messages, introduction requests, reviews, digests sent,
+    # recall cards, recall logs, recall snapshots, ties
+    with django_assert_num_queries(17):
         _export(owner)
     for contact in ContactFactory.create_batch(5, owner=owner):
         contact.tags.add(TagFactory(owner=owner))
@@ -386,7 +426,9 @@ def test_the_export_takes_the_same_queries_however_big_the_network(
         FollowUpFactory(owner=owner, contact=contact)
         DeclineMessageFactory(owner=owner)
         IntroductionRequestFactory(owner=owner, requester=contact)
-    with django_assert_num_queries(13):
+    recompute_owner(owner)  # their recall cards and ties
+    recall_answer(owner, OwnerSettings.for_user(owner), contact, 2, _moment(1))
+    with django_assert_num_queries(17):
         _export(owner)
 
 
@@ -641,6 +683,28 @@ def _future(days: int = 1) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
+def _card_before(column: str, value):
+    def damage(document: dict) -> None:
+        document["recall_logs"][0]["card_before"][column] = value
+
+    damage.__name__ = f"recall_logs[0].card_before.{column}"
+    return damage
+
+
+def _card_twice(document: dict) -> None:
+    document["recall_cards"][1]["contact"] = document["recall_cards"][0]["contact"]
+
+
+_card_twice.__name__ = "recall_cards[1].contact"
+
+
+def _tie_twice(document: dict) -> None:
+    document["ties"][2]["contact"] = document["ties"][0]["contact"]
+
+
+_tie_twice.__name__ = "ties[2].contact"
+
+
 CARD_INJECTION = "https://www.linkedin.com/in/ada\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Injected"
 
 
@@ -676,6 +740,34 @@ CARD_INJECTION = "https://www.linkedin.com/in/ada\r\nEND:VCARD\r\nBEGIN:VCARD\r\
         (_set("contacts[0].tags", [999]), "refers to tag 999, which is not in the file"),
         (_set("follow_ups[0].interaction", 999), "refers to interaction 999"),
         (_set("invitations[0].status", "stalking"), '"stalking" is not a status Kith knows'),
+        (_set("recall_logs[0].rating", 5), "5 is not a rating Kith knows (1, 2, 3, 4)"),
+        (_set("recall_logs[0].rating", 0), "0 is not a rating Kith knows"),
+        (_set("recall_logs[0].contact", 999999), "refers to contact 999999, which is not in"),
+        (_set("recall_logs[0].contact", None), "cannot be empty"),
+        (_set("recall_logs[0].card_before", {}), "should be an object with state, step"),
+        (_card_before("last_rating", 9), "9 is not a last rating Kith knows"),
+        (_card_before("state", 5), "5 is not a card state Kith knows"),
+        (_card_before("due", "soon"), "“soon” value has an invalid format"),
+        (_set("recall_cards[0].contact", 999999), "refers to contact 999999"),
+        (_set("recall_cards[0].contact", "1"), "should be a whole number, not text"),
+        (_card_twice, "already has a recall card earlier in the file"),
+        (_set("recall_cards[0].last_rating", 7), "7 is not a last rating Kith knows"),
+        (_set("recall_cards[0].state", 0), "0 is not a card state Kith knows"),
+        (_set("recall_cards[0].stability", None), "needs its stability and difficulty"),
+        (_set("recall_cards[0].stability", -1.5), "should be above 0, not -1.5"),
+        (_set("recall_cards[0].difficulty", 11), "should be from 1 to 10, not 11"),
+        (_set("recall_cards[0].reviews", -1), "greater than or equal to 0"),
+        (_set("recall_cards[0].due", None), "cannot be empty"),
+        (_set("recall_snapshots[0].week", "2025-03-05"), "2025-03-05 is not a Monday"),
+        (_set("recall_snapshots[0].total", -3), "greater than or equal to 0"),
+        (_set("ties[0].contact", 999999), "refers to contact 999999"),
+        (_tie_twice, "already has a tie earlier in the file"),
+        (_set("ties[0].layer", 42), "42 is not a layer Kith knows (1 to 7)"),
+        (_set("ties[0].score", 1000), "should be from 0 to 100, not 1000"),
+        (_set("ties[0].health", "great"), '"great" is not a health Kith knows'),
+        (_set("ties[0].weak_reason", "bored"), '"bored" is not a weak-tie reason Kith knows'),
+        (_set("ties[0].factors", [1]), "should be a list of objects with “name”"),
+        (_set("ties[0].let_go_on", "yesterday"), "“yesterday” value has an invalid date format"),
     ],
     ids=lambda value: getattr(value, "__name__", None) or str(value)[:20],
 )
@@ -837,17 +929,86 @@ def test_an_account_with_only_what_kith_made_by_itself_takes_the_export(owner, o
     ]
 
 
-def test_an_export_from_before_reviews_and_decline_messages_still_imports(owner, other_user):
+def test_an_export_from_before_reviews_decline_messages_and_insights_still_imports(
+    owner, other_user
+):
     _network(owner)
     document = _export(owner)
-    for key in ("decline_messages", "introduction_requests", "reviews", "digests_sent"):
+    for key in ADDED_LATER:
         del document[key]
     DeclineMessage.default_for(other_user)
 
     counts = data_import(other_user, document)
 
-    assert counts["decline_messages"] == 0 and counts["contacts"] == 3
+    assert counts["decline_messages"] == counts["recall_cards"] == counts["ties"] == 0
+    assert counts["contacts"] == 3
     assert DeclineMessage.objects.get(owner=other_user).is_default
+
+
+def _by_name(model, user) -> dict[str, dict]:
+    """The user's rows of model by their contact's name, without ids and owner."""
+    left_out = {"id", "contact", "owner"}
+    names = [f.name for f in model._meta.concrete_fields if f.name not in left_out]
+    rows = model.objects.filter(owner=user).order_by("contact__full_name", "pk")
+    return {
+        f"{row.contact.full_name} {number}": {name: getattr(row, name) for name in names}
+        for number, row in enumerate(rows.select_related("contact"))
+    }
+
+
+def test_recall_history_and_review_decisions_land_in_the_second_account_exactly(owner, other_user):
+    _network(owner)
+
+    counts = data_import(other_user, _export(owner))
+
+    assert counts["recall_cards"] == 2 and counts["recall_logs"] == 4 and counts["ties"] == 3
+    for model in (RecallCard, RecallLog, Tie):
+        assert _by_name(model, other_user) == _by_name(model, owner), model.__name__
+    weeks = RecallSnapshot.objects.values_list("week", "total", "recalled", "forgotten")
+    assert list(weeks.filter(owner=other_user)) == list(weeks.filter(owner=owner))
+    ties = Tie.objects.filter(owner=other_user).select_related("contact")
+    decisions = {(t.contact.full_name, t.quiet_until, t.let_go_on, t.flagged_on) for t in ties}
+    assert decisions == {
+        ("Ada Lovelace", _days_ago(-30), None, None),
+        ("Bob Archived", None, _days_ago(20), None),
+        ("Cléo", None, None, _days_ago(3)),
+    }
+    # The card is Cléo's own (the key followed her), and her last answer can still be undone.
+    cleo = Contact.objects.get(owner=other_user, full_name="Cléo")
+    assert (cleo.recall_card.reviews, cleo.recall_card.last_rating) == (1, 1)
+    assert recall_undo(other_user, cleo.recall_logs.filter(undone_at=None).get())
+    cleo.recall_card.refresh_from_db()
+    assert (cleo.recall_card.reviews, cleo.recall_card.last_rating) == (0, None)
+
+
+def test_the_recompute_after_an_import_keeps_the_owners_review_decisions(
+    owner, other_user, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    _network(owner)
+    # Exported as computed nine days ago: the recompute after the import makes it today.
+    Tie.objects.filter(owner=owner).update(computed_on=_days_ago(9))
+    path = tmp_path / "owner.json"
+    path.write_text(json.dumps(_export(owner)), encoding="utf-8")
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_data", "--user", "intruder", str(path), stdout=io.StringIO())
+
+    ties = {
+        t.contact.full_name: t
+        for t in Tie.objects.filter(owner=other_user).select_related("contact")
+    }
+    # Recomputed from the imported interactions and recall (not just copied from the file).
+    assert {tie.computed_on for name, tie in ties.items() if name != "Bob Archived"} == {
+        timezone.localdate()
+    }
+    assert ties["Ada Lovelace"].quiet_until == _days_ago(-30)
+    assert ties["Ada Lovelace"].flagged_on is None
+    assert ties["Bob Archived"].let_go_on == _days_ago(20)
+    # Cléo was forgotten at her last check: still weak, so still in the review since that day.
+    assert ties["Cléo"].weak_reason == "recall_forgotten"
+    assert ties["Cléo"].flagged_on == _days_ago(3)
+    assert RecallSnapshot.objects.filter(owner=other_user).count() == 2
 
 
 def test_an_undo_that_would_reach_someone_elses_contact_is_refused(owner, other_user):
