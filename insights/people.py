@@ -16,7 +16,7 @@ from django.utils import timezone
 from insights.models import Rating, RecallCard, RecallLog, Tie
 from insights.recall import recall_status
 from insights.ties import LAYERS, layer_by_number
-from insights.weak_review import worst_first
+from insights.weak_review import not_decided, worst_first
 from invitations.policy import owner_today
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day, days_ago
@@ -210,9 +210,7 @@ def _due_today(scope: Scope) -> Q:
 
 def _not_quiet(scope: Scope) -> Q:
     """Not let go, and not kept or snoozed past today (insights.weak_review's decisions)."""
-    return Q(tie__let_go_on__isnull=True) & (
-        Q(tie__quiet_until__isnull=True) | Q(tie__quiet_until__lte=scope.today)
-    )
+    return not_decided(scope.today, tie="tie__")
 
 
 def _in_review(scope: Scope) -> Q:

@@ -82,8 +82,14 @@ def _undecided_tie(today: datetime.date) -> Q:
     """_undecided on the tie's own columns. A decision's conditional UPDATE filters on these
     alone: with a join Django updates through "pk IN (SELECT ...)", which PostgreSQL does not
     re-check on a row another transaction has just changed, so two tabs would both decide."""
-    return Q(flagged_on__isnull=False, let_go_on__isnull=True) & (
-        Q(quiet_until__isnull=True) | Q(quiet_until__lte=today)
+    return Q(flagged_on__isnull=False) & not_decided(today)
+
+
+def not_decided(today: datetime.date, tie: str = "") -> Q:
+    """Not let go, and not kept or snoozed past today: the review may still flag the tie. tie is
+    the lookups' prefix from the model queried (Tie: "", Contact: "tie__"), as in worst_first."""
+    return Q(**{f"{tie}let_go_on__isnull": True}) & (
+        Q(**{f"{tie}quiet_until__isnull": True}) | Q(**{f"{tie}quiet_until__lte": today})
     )
 
 
