@@ -13,11 +13,10 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.models import Rating, RecallCard, RecallLog, Tie
-from insights.recall import recall_status
+from insights.models import Rating, RecallCard, Tie
+from insights.recall import owner_day, recall_new_left, recall_status
 from insights.ties import LAYERS, layer_by_number
 from insights.weak_review import not_decided, worst_first
-from invitations.policy import owner_today
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day, days_ago
 
@@ -48,24 +47,13 @@ class Scope:
     @classmethod
     def of(cls, owner_settings: OwnerSettings) -> "Scope":
         """One query: today's first checks."""
-        today = owner_today(owner_settings)
-        starts = datetime.datetime.combine(today, datetime.time(), tzinfo=owner_settings.zone)
-        tomorrow = datetime.datetime.combine(
-            today + datetime.timedelta(days=1), datetime.time(), tzinfo=owner_settings.zone
-        )
-        first_checks_today = RecallLog.objects.filter(
-            owner_id=owner_settings.owner_id,
-            reviewed_at__gte=starts,
-            reviewed_at__lt=tomorrow,
-            undone_at__isnull=True,
-            card_before__reviews=0,
-        ).count()
+        day = owner_day(owner_settings, timezone.now())
         return cls(
             owner_settings.owner_id,
-            today,
-            tomorrow,
+            day.today,
+            day.end,
             owner_settings.weak_ties_per_week,
-            max(0, owner_settings.recall_daily_limit - first_checks_today),
+            recall_new_left(owner_settings.owner_id, owner_settings, day),
         )
 
 

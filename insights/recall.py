@@ -235,6 +235,12 @@ def _answered(owner, day: OwnerDay) -> dict:
     )
 
 
+def recall_new_left(owner, owner_settings: OwnerSettings, day: OwnerDay) -> int:
+    """How many people never checked today's session still takes: the daily limit less those
+    checked for the first time today. One query."""
+    return max(0, owner_settings.recall_daily_limit - _answered(owner, day)["new"])
+
+
 def recall_next_due(
     owner, owner_settings: OwnerSettings, now: datetime.datetime
 ) -> datetime.date | None:
@@ -406,7 +412,7 @@ def recall_counts(
     owner_settings = owner_settings or OwnerSettings.for_user(owner)
     day = owner_day(owner_settings, now)
     totals = _totals(owner, day)
-    room = max(0, owner_settings.recall_daily_limit - _answered(owner, day)["new"])
+    room = recall_new_left(owner, owner_settings, day)
     due_today = totals.pop("due_reviews") + min(totals.pop("due_new"), room)
     return {**totals, "due_today": due_today}
 
