@@ -61,7 +61,7 @@ REASON_LABELS = {
     "never_met": "Never met nor talked with",
 }
 # The columns a decision may change, and so what undo puts back.
-STATE_FIELDS = ("flagged_on", "quiet_until", "let_go_on", "weak_reason", "weak_text")
+STATE_FIELDS = ("flagged_on", "quiet_until", "let_go_on", "weak_reason", "weak_text", "health")
 DATE_FIELDS = ("flagged_on", "quiet_until", "let_go_on")
 LAST_VERBS = {
     Interaction.Kind.IN_PERSON: "met",
@@ -228,18 +228,15 @@ def tie_decide(
             contact, _last_interaction(contact), today
         )
     before = _state(tie)
+    decided = _decided(tie, today)
     if decision is KEEP:
-        after = {**before, "flagged_on": None, "quiet_until": today + KEPT_FOR}
+        after = {**before, **decided, "quiet_until": today + KEPT_FOR}
         text = f"Kept {name}: not flagged again before {day(after['quiet_until'])}."
     elif decision is RECONNECT:
-        after = {
-            **before,
-            "flagged_on": None,
-            "quiet_until": follow_up_on + QUIET_AFTER_FOLLOW_UP,
-        }
+        after = {**before, **decided, "quiet_until": follow_up_on + QUIET_AFTER_FOLLOW_UP}
         text = f"Reconnect with {name}: a follow-up on {day(follow_up_on)}. Send them this opener:"
     elif decision is LET_GO:
-        after = {**before, "flagged_on": None, "let_go_on": today}
+        after = {**before, **decided, "let_go_on": today}
         text = (
             f"Let go of {name}. Remove the connection on LinkedIn (their profile, More, "
             "Remove connection); Kith keeps what you logged with them."
@@ -297,6 +294,20 @@ def _last_interaction(contact: Contact) -> Interaction | None:
         .order_by("-occurred_on", "-pk")
         .first()
     )
+
+
+def _decided(tie: Tie, today: datetime.date) -> dict:
+    """A tie kept, reconnected or let go as insights.compute will leave it: no longer flagged
+    nor weak, its health from its silence alone, so that the layers' health and the contact page
+    say so at once rather than after the nightly run."""
+    last, cadence = tie.contact.last_interaction_on, tie.cadence_days
+    if last is None:
+        health = Tie.Health.NO_TIE
+    elif cadence is not None and (today - last).days > cadence:
+        health = Tie.Health.DRIFTING
+    else:
+        health = Tie.Health.ON_CADENCE
+    return {"flagged_on": None, "weak_reason": "", "weak_text": "", "health": health}
 
 
 def _state(tie: Tie) -> dict:

@@ -182,3 +182,34 @@ def test_two_tabs_letting_go_at_the_same_instant_count_once():
         assert tie.contact.is_archived == (tie.let_go_on is not None)
     review = Review.objects.get(owner=owner)
     assert review.kept + review.let_go == 4
+
+
+# Weak-tie review: a decided tie reads as decided at once, not after the nightly run -------------
+
+
+@pytest.mark.parametrize("decision", ["keep", "reconnect", "let_go"])
+def test_a_decided_tie_is_no_longer_shown_flagged_nor_waiting_and_undo_flags_it_again(
+    owner_client, owner, decision
+):
+    tie = _flagged(owner, "Ana Lima")
+    Contact.objects.filter(pk=tie.pk).update(
+        last_interaction_on=timezone.localdate() - datetime.timedelta(days=240)
+    )
+    owner_client.post(
+        reverse("insights:review-tie-decide", args=[tie.pk]),
+        {"decision": decision, "follow_up_on": timezone.localdate().isoformat()},
+    )
+
+    counts = owner_client.get(reverse("insights:dashboard")).context["counts"]
+    assert (counts["flagged"], counts["layer_3_flagged"], counts["layer_3_drifting"]) == (0, 0, 1)
+    page = owner_client.get(tie.contact.get_absolute_url()).content.decode()
+    assert "waiting for a weekly review" not in page
+    assert "badge health-flagged" not in page
+
+    owner_client.post(reverse("invitations:review-undo"))
+
+    counts = owner_client.get(reverse("insights:dashboard")).context["counts"]
+    assert (counts["flagged"], counts["layer_3_flagged"], counts["layer_3_drifting"]) == (1, 1, 0)
+    assert "Flagged for the weekly review since" in (
+        owner_client.get(tie.contact.get_absolute_url()).content.decode()
+    )
