@@ -27,7 +27,15 @@ from insights.people import (
 from insights.ties import LAYERS
 from interactions.models import FollowUp, Interaction
 from invitations.models import Invitation
-from invitations.policy import ALMOST, DOES_NOT, LABELS, MEETS, invitation_verdicts, owner_today
+from invitations.policy import (
+    ALMOST,
+    DOES_NOT,
+    LABELS,
+    MEETS,
+    invitation_verdicts,
+    months_before,
+    owner_today,
+)
 from invitations.review import review_last_finished
 from network.htmx import template_for
 from network.models import Contact, OwnerSettings
@@ -178,7 +186,7 @@ def _activity(owner, today: datetime.date) -> tuple[charts.Chart, int]:
     """Interactions per month by kind over 24 months, and those of the last 30 days, in one
     aggregate query."""
     this_month = today.replace(day=1)
-    months = [_months_before(this_month, n) for n in range(ACTIVITY_MONTHS - 1, -1, -1)]
+    months = [months_before(this_month, n) for n in range(ACTIVITY_MONTHS - 1, -1, -1)]
     rows = (
         Interaction.objects.owned_by(owner)
         .filter(occurred_on__gte=months[0])
@@ -198,11 +206,6 @@ def _activity(owner, today: datetime.date) -> tuple[charts.Chart, int]:
         recent += row["recent"]
     chart = charts.stacked_columns(months, Interaction.Kind.choices, counts, today)
     return chart, recent
-
-
-def _months_before(month: datetime.date, months: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _strength(counts: dict) -> charts.Chart:
