@@ -141,12 +141,11 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Derived from interactions and insights; kept in step by the layer that owns the logic.
+    # Derived from interactions; kept in step by the layer that owns the logic (insights keeps
+    # its own figures in insights.Tie and insights.RecallCard).
     last_interaction_on = models.DateField(null=True, blank=True, editable=False)
     in_person_count = models.PositiveIntegerField(default=0, editable=False)
     other_interaction_count = models.PositiveIntegerField(default=0, editable=False)
-    tie_strength = models.FloatField(null=True, blank=True, editable=False)
-    next_recall_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ContactQuerySet.as_manager()
 
@@ -159,7 +158,6 @@ class Contact(models.Model):
             ),
             models.Index(fields=["owner", "linkedin_status"], name="contact_owner_linkedin"),
             models.Index(fields=["owner", "email"], name="contact_owner_email"),
-            models.Index(fields=["owner", "next_recall_at"], name="contact_owner_recall"),
             models.Index(fields=["owner", "name_key"], name="contact_owner_name_key"),
         ]
         constraints = [

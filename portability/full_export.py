@@ -1,7 +1,9 @@
 """Everything an owner has in Kith as one versioned JSON document, and back; contacts as CSV.
 
 The document is built from each model's _meta: a field added later is exported and imported
-without editing this module. A new model the owner owns needs a line in KINDS.
+without editing this module. A new model the owner owns needs a line in KINDS. An import reads
+only the fields a model has and ignores other keys, so a file from before a field was dropped
+(a contact's tie_strength and next_recall_at, reserved columns replaced by insights) still imports.
 
 Objects refer to each other by their exported "id"; an import gives them new ids and remaps
 every reference. A recall card and a tie have no id of their own: their key is their contact

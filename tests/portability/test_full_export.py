@@ -135,8 +135,6 @@ def _network(owner) -> None:
         last_interaction_on=_days_ago(1),
         in_person_count=3,
         other_interaction_count=4,
-        tie_strength=0.7312345,
-        next_recall_at=_moment(-5),
     )
 
     dinner = EventFactory(owner=owner, name="Dinner", notes="At Maaemo")
@@ -943,6 +941,21 @@ def test_an_export_from_before_reviews_decline_messages_and_insights_still_impor
     assert counts["decline_messages"] == counts["recall_cards"] == counts["ties"] == 0
     assert counts["contacts"] == 3
     assert DeclineMessage.objects.get(owner=other_user).is_default
+
+
+def test_an_export_with_the_dropped_reserved_contact_columns_still_imports(owner, other_user):
+    _network(owner)
+    document = _export(owner)
+    # Kith wrote these two (always empty or unused) until they were dropped from contacts.
+    for contact in document["contacts"]:
+        contact |= {"tie_strength": 0.7312345, "next_recall_at": "2025-01-05T10:00:00+00:00"}
+
+    counts = data_import(other_user, document)
+
+    assert counts["contacts"] == 3
+    assert "tie_strength" not in _export(other_user)["contacts"][0]
+    ada = Contact.objects.get(owner=other_user, full_name="Ada Lovelace")
+    assert (ada.in_person_count, ada.tie.quiet_until) == (3, _days_ago(-30))
 
 
 def _by_name(model, user) -> dict[str, dict]:
