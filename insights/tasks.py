@@ -1,3 +1,9 @@
+"""Celery tasks of insights: the nightly (and after-import) recompute of ties and recall.
+
+The task takes an owner id and calls insights.compute; recomputing twice writes nothing new the
+second time, so a retried or doubled run is harmless.
+"""
+
 import logging
 import time
 

@@ -1,3 +1,10 @@
+"""The dashboard and the lists of people behind its numbers.
+
+Every number is counted by insights.people with the very filter its list uses, so a number and
+the list its link opens always agree. The charts are SVG drawn on the server (insights.charts):
+no chart script has to run under the Content-Security-Policy.
+"""
+
 import datetime
 from collections import Counter
 

@@ -1,3 +1,9 @@
+"""The weekly review's summary for pages outside the review (the dashboard's last review).
+
+The words come from invitations.review.review_summary, so both parts (invitations and the weak
+ties other apps register) read as they do at the end of the review.
+"""
+
 from django import template
 
 from invitations.models import Review
