@@ -81,6 +81,27 @@ def test_pressing_undo_twice_takes_back_one_answer(owner_client, owner):
     assert RecallCard.objects.get(pk=ana.pk).reviews == 1
 
 
+def test_undo_naming_another_owners_answer_changes_nothing_of_theirs(
+    owner_client, owner, other_user
+):
+    (theirs,) = _due_now(other_user, "Ana Lima")
+    intruder = Client()
+    intruder.force_login(other_user)
+    _answer(intruder, theirs)
+    their_log = RecallLog.objects.get(owner=other_user)
+
+    response = owner_client.post(
+        reverse("insights:recall-undo"), {"log": their_log.pk}, follow=True
+    )
+
+    assert _messages(response) == [
+        "Nothing undone: that answer was already taken back, or is not from today."
+    ]
+    their_log.refresh_from_db()
+    assert their_log.undone_at is None
+    assert RecallCard.objects.get(pk=theirs.pk).reviews == 1
+
+
 # Recall: someone archived while their check is on screen -----------------------------------------
 
 
