@@ -13,8 +13,15 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.models import Rating, RecallCard, Tie
-from insights.recall import owner_day, recall_new_left, recall_status
+from insights.models import RecallCard, Tie
+from insights.recall import (
+    CHECKED,
+    FORGOTTEN,
+    RECALLED,
+    owner_day,
+    recall_new_left,
+    recall_status,
+)
 from insights.ties import LAYERS, layer_by_number
 from insights.weak_review import not_decided, worst_first
 from network.models import Contact, OwnerSettings
@@ -174,13 +181,11 @@ def _quiet(contact: Contact, _scope: Scope) -> str:
 
 # The lists ----------------------------------------------------------------------------------------
 
-_REVIEWED = Q(recall_card__reviews__gt=0)
-
 
 def _due_today(scope: Scope) -> Q:
     """The checks today's recall session asks: every card checked before and due by the end of
     today, and the people never checked that it takes today (most recently met first)."""
-    due = _REVIEWED & Q(recall_card__due__lt=scope.tomorrow_starts)
+    due = CHECKED & Q(recall_card__due__lt=scope.tomorrow_starts)
     if not scope.new_checks_left:
         return due
     new = (
@@ -252,7 +257,7 @@ PEOPLE_LISTS: dict[str, PeopleList] = {
             "recalled",
             "Recalled",
             "People you recalled at their last check (Vaguely, Yes or Instantly).",
-            lambda scope: _REVIEWED & Q(recall_card__last_rating__gt=Rating.NO_IDEA),
+            lambda scope: RECALLED,
             _NEWEST_CHECK,
             _last_answer,
         ),
@@ -260,7 +265,7 @@ PEOPLE_LISTS: dict[str, PeopleList] = {
             "forgotten",
             "Forgotten",
             "People you could not recall at their last check (No idea).",
-            lambda scope: _REVIEWED & Q(recall_card__last_rating=Rating.NO_IDEA),
+            lambda scope: FORGOTTEN,
             _NEWEST_CHECK,
             _last_answer,
         ),

@@ -384,17 +384,24 @@ def recall_status(card: RecallCard | None, now: datetime.datetime) -> RecallStat
     )
 
 
+# Contacts checked at least once, and of those the recalled (Vaguely, Yes or Instantly at the last
+# check) and the forgotten (No idea): the weekly snapshots here and the dashboard's live counts
+# and lists (insights.people) split the network with these same filters.
+CHECKED = Q(recall_card__reviews__gt=0)
+RECALLED = CHECKED & Q(recall_card__last_rating__gt=Rating.NO_IDEA)
+FORGOTTEN = CHECKED & Q(recall_card__last_rating=Rating.NO_IDEA)
+
+
 def _totals(owner, day: OwnerDay | None = None) -> dict:
     """One aggregate over the owner's active contacts (those without a card are never checked)."""
-    checked = Q(recall_card__reviews__gt=0)
     counts = {
         "total": Count("pk"),
-        "recalled": Count("pk", filter=checked & Q(recall_card__last_rating__gt=Rating.NO_IDEA)),
-        "forgotten": Count("pk", filter=checked & Q(recall_card__last_rating=Rating.NO_IDEA)),
+        "recalled": Count("pk", filter=RECALLED),
+        "forgotten": Count("pk", filter=FORGOTTEN),
     }
     if day is not None:
         due = Q(recall_card__due__lt=day.end)
-        counts["due_reviews"] = Count("pk", filter=checked & due)
+        counts["due_reviews"] = Count("pk", filter=CHECKED & due)
         counts["due_new"] = Count("pk", filter=Q(recall_card__reviews=0) & due)
     totals = Contact.objects.owned_by(owner).active().order_by().aggregate(**counts)
     totals["never_checked"] = totals["total"] - totals["recalled"] - totals["forgotten"]
