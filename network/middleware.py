@@ -21,7 +21,7 @@ class OwnerTimezoneMiddleware:
         name = request.session.get(TIMEZONE_SESSION_KEY) if hasattr(request, "session") else None
         timezone.deactivate()
         if name:
-            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
                 timezone.activate(zoneinfo.ZoneInfo(name))
         return self.get_response(request)
 

@@ -308,7 +308,11 @@ class OwnerSettings(models.Model):
         refuses those, but a page or an import must never fail on one)."""
         try:
             return zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (
+            zoneinfo.ZoneInfoNotFoundError,
+            ValueError,
+            OSError,
+        ):  # OSError: a folder ("America")
             return datetime.UTC
 
     @classmethod

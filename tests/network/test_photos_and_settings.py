@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -139,3 +140,20 @@ def test_the_contact_form_refuses_the_linkedin_addresses_an_import_refuses(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("stored", ["Mars/Olympus_Mons", "America", "Etc", "../etc/passwd"])
+def test_a_stored_time_zone_zoneinfo_cannot_open_reads_as_utc_and_pages_still_load(
+    client, owner, stored
+):
+    """clean() refuses such keys, but one stored by an older version or by hand (a folder such as
+    "America" makes zoneinfo raise IsADirectoryError) must not take the owner's pages down."""
+    OwnerSettings.for_user(owner)
+    OwnerSettings.objects.filter(owner=owner).update(timezone=stored)
+    assert OwnerSettings.objects.get(owner=owner).zone == datetime.UTC
+    client.force_login(owner)
+    session = client.session
+    session["kith_timezone"] = stored
+    session.save()
+    for url in ("/", "/contacts/", "/recall/", "/review/"):
+        assert client.get(url).status_code == 200, url
