@@ -381,11 +381,19 @@ def layer_by_number(number: int) -> Layer:
     return LAYERS[number - 1]
 
 
+# Each weak-tie reason's severity, lower = worse: the weekly cap flags the worst first
+# (insights.compute) and the review walks them in the same order (insights.weak_review).
+SEVERITY = {"recall_forgotten": 0, "silence_gap": 1, "silence_cadence": 1, "never_met": 2}
+
+
 @dataclass(frozen=True)
 class WeakReason:
     code: str  # "recall_forgotten", "silence_gap", "silence_cadence", "never_met"
     words: str  # the reason with its evidence, e.g. "silent for 9 months; you usually talk every 3 weeks"
-    severity: int  # lower = worse, for "the worst first"
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.code]
 
 
 def weak_reason(
@@ -405,9 +413,9 @@ def weak_reason(
     today = inputs.today
     when = f" ({format_day(inputs.recall_last_on, today)})" if inputs.recall_last_on else ""
     if inputs.recall_last_rating == Rating.NO_IDEA:
-        return WeakReason("recall_forgotten", f"your last recall check was No idea{when}", 0)
+        return WeakReason("recall_forgotten", f"your last recall check was No idea{when}")
     if inputs.recall_last_rating == Rating.VAGUELY and recall_previous_rating == Rating.VAGUELY:
-        return WeakReason("recall_forgotten", f"your last two recall checks were Vaguely{when}", 0)
+        return WeakReason("recall_forgotten", f"your last two recall checks were Vaguely{when}")
     if inputs.last_on is not None:
         silence = (today - inputs.last_on).days
         if (
@@ -421,14 +429,12 @@ def weak_reason(
                 "silence_gap",
                 f"silent for {_span(silence)}; you usually talk {every(usual_gap_days)}"
                 f" ({inputs.total} interactions{since})",
-                1,
             )
         if cadence_days and silence > CADENCE_MULTIPLE * cadence_days:
             layer, how_often = _CADENCE_WORDS.get(cadence_days, ("layer", every(cadence_days)))
             return WeakReason(
                 "silence_cadence",
                 f"silent for {_span(silence)}; ties in your {layer} are in touch {how_often}",
-                1,
             )
     if linkedin_connected and inputs.total == 0 and inputs.last_on is None:
         since = connected_on or created_on
@@ -437,5 +443,5 @@ def weak_reason(
                 words = f"connected on LinkedIn on {format_day(connected_on, today)}"
             else:
                 words = f"a LinkedIn connection added on {format_day(created_on, today)}"
-            return WeakReason("never_met", f"{words} and never met nor talked with", 2)
+            return WeakReason("never_met", f"{words} and never met nor talked with")
     return None

@@ -19,6 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from insights.models import Tie
+from insights.ties import SEVERITY
 from interactions.models import FollowUp, Interaction
 from invitations.models import Review
 from invitations.policy import owner_today
@@ -52,8 +53,6 @@ FOLLOW_UP_IN = datetime.timedelta(days=7)
 QUIET_AFTER_FOLLOW_UP = datetime.timedelta(days=30)
 FOLLOW_UP_WITHIN = datetime.timedelta(days=365)
 
-# insights.ties.weak_reason's severities (lower = worse), so the database sorts the worst first.
-SEVERITY = {"recall_forgotten": 0, "silence_gap": 1, "silence_cadence": 1, "never_met": 2}
 REASON_LABELS = {
     "recall_forgotten": "Not recalled",
     "silence_gap": "Silent far past your usual gap",
