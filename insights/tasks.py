@@ -21,9 +21,18 @@ def recompute_insights(owner_id: int | None = None) -> None:
     owners = owners_with_contacts()
     if owner_id is not None:
         owners = owners.filter(pk=owner_id)
+    failed = []
     for owner in owners:
         started = time.perf_counter()
-        ties = recompute_owner(owner)
+        try:
+            ties = recompute_owner(owner)
+        except Exception:
+            # One owner's broken data must not leave everyone else's ties a day old.
+            logger.exception("Insights for %s failed; the others go on", owner)
+            failed.append(owner.pk)
+            continue
         logger.info(
             "Insights for %s: %d ties in %.1f s", owner, ties, time.perf_counter() - started
         )
+    if failed:
+        raise RuntimeError(f"Insights could not be recomputed for owners {failed}")

@@ -335,3 +335,21 @@ def test_the_benchmark_runs_and_leaves_nothing_behind(db):
     assert "first run" in out.getvalue() and "the next night" in out.getvalue()
     assert "40 ties" in out.getvalue()
     assert not Contact.objects.exists()
+
+
+def test_one_owner_that_fails_does_not_stop_the_nightly_run_for_the_others(
+    tasks_in_process, owner, other_user, monkeypatch
+):
+    InteractionFactory(owner=owner)
+    InteractionFactory(owner=other_user)
+    real = compute.recompute_owner
+
+    def broken_for_owner(user, *args, **kwargs):
+        if user.pk == owner.pk:
+            raise ValueError("broken data")
+        return real(user, *args, **kwargs)
+
+    monkeypatch.setattr("insights.tasks.recompute_owner", broken_for_owner)
+    with pytest.raises(RuntimeError, match=f"owners \\[{owner.pk}\\]"):
+        recompute_insights.delay()
+    assert set(Tie.objects.values_list("owner", flat=True)) == {other_user.pk}
