@@ -89,6 +89,14 @@ def review_undo(request: HttpRequest) -> HttpResponse:
     if not entries:
         messages.info(request, "Nothing to undo in this review.")
         return _review_walk_or_redirect(request)
+    # The button names the decision it takes back ("invitation:12"): a second press, or a tab
+    # that has not seen a later decision, must not take back another one.
+    named = request.POST.get("item")
+    if named is not None and named != f"{entries[-1]['kind']}:{entries[-1]['id']}":
+        messages.info(
+            request, "Nothing undone: that decision was already taken back, or another came since."
+        )
+        return _review_walk_or_redirect(request)
     entry = entries.pop()
     _save_history(request, review, entries)
     undone = weekly.review_undo(request.user, review, entry)

@@ -194,6 +194,29 @@ def test_undo_takes_back_the_last_decisions_one_by_one(owner_client, owner):
     assert "Nothing to undo in this review." in response.content.decode()
 
 
+def test_undo_takes_back_only_the_decision_its_button_names(owner_client, owner):
+    """A double press, or a tab that has not seen a later decision, takes back nothing more."""
+    first = _met(owner, "Ingrid Solberg")
+    second = InvitationFactory(owner=owner, name="Lena Fjeld")
+    _decide(owner_client, first, "accept", **HTMX)
+    page = owner_client.get(reverse("invitations:review")).content.decode()
+    assert f'name="item" value="invitation:{first.pk}"' in page
+    _decide(owner_client, second, "accept", **HTMX)  # in another tab
+
+    stale = {"item": f"invitation:{first.pk}"}
+    response = owner_client.post(reverse("invitations:review-undo"), stale, headers=HTMX)
+    assert "Nothing undone: that decision was already taken back" in response.content.decode()
+    assert _review(owner).accepted == 2
+
+    named = {"item": f"invitation:{second.pk}"}
+    owner_client.post(reverse("invitations:review-undo"), named, headers=HTMX)
+    owner_client.post(reverse("invitations:review-undo"), named, headers=HTMX)  # pressed twice
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Invitation.Status.ACCEPTED, Invitation.Status.PENDING)
+    assert _review(owner).accepted == 1
+
+
 def test_the_summary_counts_each_decision_and_finishing_is_shown_on_the_dashboard(
     owner_client, owner
 ):
