@@ -23,7 +23,5 @@ urlpatterns = [
         for slug in PEOPLE_LISTS
     ),
     path("people/<int:contact_id>/follow-up/", views.people_follow_up, name="people-follow-up"),
-    path(
-        "review/ties/<int:contact_id>/", review_views.review_tie_decide, name="review-tie-decide"
-    ),
+    path("review/ties/<int:contact_id>/", review_views.review_tie_decide, name="review-tie-decide"),
 ]
