@@ -240,6 +240,7 @@ def _people(
             today,
             now.get(pk),
             closeness=closeness,
+            connected_on=connected_on,
             retrievability=_retrievability(stability, reviewed_on, today),
             **recall,
         )
@@ -252,6 +253,7 @@ def _people(
                 month_ago,
                 then.get(pk),
                 closeness=closeness,
+                connected_on=connected_on if connected_on and connected_on <= month_ago else None,
                 retrievability=_retrievability(stability, reviewed_on, month_ago)
                 if recall
                 else None,

@@ -126,6 +126,8 @@ class TieInputs:
     # The kind group of the last interaction (words only: "last messaged" rather than
     # "last talked"); None when unknown. On a day with several, the strongest group.
     last_kind: str | None = None
+    # When they connected on LinkedIn: known since then at least, even if nothing was logged.
+    connected_on: datetime.date | None = None
 
     @property
     def total(self) -> int:
@@ -259,11 +261,12 @@ def _frequency(inputs: TieInputs) -> tuple[float, str]:
 def _duration(inputs: TieInputs, recency: float) -> tuple[float, str]:
     if inputs.first_on is None:
         return 0.0, ""
-    days = max(0, (inputs.today - inputs.first_on).days)
+    since = inputs.first_on
+    if inputs.connected_on and inputs.connected_on < since:
+        since = inputs.connected_on
+    days = max(0, (inputs.today - since).days)
     # Times recency: a tie long dead earns nothing for having once been long.
-    return min(
-        1.0, days / DURATION_DAYS
-    ) * recency, f"known since {_month(inputs.first_on, inputs.today)}"
+    return min(1.0, days / DURATION_DAYS) * recency, f"known since {_month(since, inputs.today)}"
 
 
 def _reciprocity(inputs: TieInputs, recency: float) -> tuple[float, str]:

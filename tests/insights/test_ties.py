@@ -248,6 +248,21 @@ def test_a_first_meeting_this_year_is_known_since_its_day():
     assert factors["duration"] == "known since 21 Oct"
 
 
+def test_a_linkedin_connection_older_than_the_first_logged_meeting_counts_as_known_since():
+    """Connected in 2019, first meeting logged last month: known since 2019, and longer known
+    scores higher; a connection after the first meeting changes nothing."""
+    history = [(30, "in_person", "me")]
+    interactions = [(_day(age), kind, initiator) for age, kind, initiator in history]
+    connected = TieInputs.from_interactions(
+        TODAY, interactions, connected_on=datetime.date(2019, 3, 4)
+    )
+    factors = {f.name: f.words for f in tie_score(connected).factors}
+    assert factors["duration"] == "known since Mar 2019"
+    assert tie_score(connected).score > _score(history)
+    later = TieInputs.from_interactions(TODAY, interactions, connected_on=_day(5))
+    assert tie_score(later) == tie_score(_inputs(history))
+
+
 # Weights ----------------------------------------------------------------------------------
 
 
