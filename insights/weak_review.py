@@ -29,6 +29,7 @@ from invitations.review import (
     Decision,
     Outcome,
     ReviewItem,
+    Source,
     next_review_day,
     register_source,
     review_count,
@@ -409,12 +410,14 @@ def tie_waiting(owner, today: datetime.date) -> str:
 def register() -> None:
     """The weak ties become the second part of the weekly review."""
     register_source(
-        TIE,
-        decisions=DECISIONS,
-        items=tie_items,
-        load_details=_load_tie_details,
-        decide=tie_decide,
-        undo=tie_undo,
-        stats=tie_stats,
-        waiting=tie_waiting,
+        Source(
+            TIE,
+            decisions=DECISIONS,
+            items=tie_items,
+            load_details=_load_tie_details,
+            decide=tie_decide,
+            undo=tie_undo,
+            stats=tie_stats,
+            waiting=tie_waiting,
+        )
     )

@@ -126,21 +126,10 @@ class Source:
 _SOURCES: dict[str, Source] = {}
 
 
-def register_source(
-    kind: str,
-    *,
-    decisions: Mapping[str, Decision],
-    items: Callable[..., list["ReviewItem"]],
-    load_details: Callable[..., None],
-    decide: Callable[..., Outcome],
-    undo: Callable[..., str | None],
-    stats: Callable[[Review], list[tuple[int, str]]],
-    waiting: Callable[..., str] | None = None,
-) -> Source:
+def register_source(source: Source) -> Source:
     """Adds a part to the walk, after those registered before; registering a kind again
     replaces it in place (ready() may run more than once in tests)."""
-    source = Source(kind, decisions, items, load_details, decide, undo, stats, waiting)
-    _SOURCES[kind] = source
+    _SOURCES[source.kind] = source
     return source
 
 
@@ -402,11 +391,13 @@ def review_undo(owner, review: Review, entry: dict) -> str | None:
 
 # The first part of every review.
 register_source(
-    INVITATION,
-    decisions=DECISIONS,
-    items=invitation_items,
-    load_details=_load_invitation_details,
-    decide=review_decide_invitation,
-    undo=_undo_invitation_entry,
-    stats=invitation_stats,
+    Source(
+        INVITATION,
+        decisions=DECISIONS,
+        items=invitation_items,
+        load_details=_load_invitation_details,
+        decide=review_decide_invitation,
+        undo=_undo_invitation_entry,
+        stats=invitation_stats,
+    )
 )
