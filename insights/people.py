@@ -22,7 +22,7 @@ from insights.recall import (
     recall_new_left,
     recall_status,
 )
-from insights.ties import LAYERS, layer_by_number
+from insights.ties import LAYERS, WEAK_REASON_WORDS, layer_by_number
 from insights.weak_review import not_decided, worst_first
 from network.models import Contact, OwnerSettings
 from network.templatetags.kith import day, days_ago
@@ -30,12 +30,6 @@ from network.templatetags.kith import day, days_ago
 QUIET_AFTER_DAYS = 365
 SCORE_BIN = 10
 # What each weak-tie reason code means, for counts of "the top reasons".
-WEAK_REASON_WORDS = {
-    "recall_forgotten": "not recalled at the last recall check",
-    "silence_gap": "silent far longer than your usual gap",
-    "silence_cadence": "silent longer than their layer's cadence",
-    "never_met": "connected on LinkedIn, never met nor talked with",
-}
 
 
 @dataclass(frozen=True)

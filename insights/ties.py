@@ -387,6 +387,14 @@ def layer_by_number(number: int) -> Layer:
 # Each weak-tie reason's severity, lower = worse: the weekly cap flags the worst first
 # (insights.compute) and the review walks them in the same order (insights.weak_review).
 SEVERITY = {"recall_forgotten": 0, "silence_gap": 1, "silence_cadence": 1, "never_met": 2}
+# Each reason in a few words, without its evidence: the dashboard counts them, the review's card
+# names them.
+WEAK_REASON_WORDS = {
+    "recall_forgotten": "not recalled at the last recall check",
+    "silence_gap": "silent far longer than your usual gap",
+    "silence_cadence": "silent longer than their layer's cadence",
+    "never_met": "connected on LinkedIn, never met nor talked with",
+}
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,11 @@ from insights.people import (
     PEOPLE_LISTS,
     QUIET_AFTER_DAYS,
     SCORE_BIN,
-    WEAK_REASON_WORDS,
     Scope,
     people_counts,
     people_in,
 )
-from insights.ties import LAYERS
+from insights.ties import LAYERS, WEAK_REASON_WORDS
 from interactions.models import FollowUp, Interaction
 from invitations.models import Invitation
 from invitations.policy import (

@@ -19,7 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from insights.models import Tie
-from insights.ties import SEVERITY
+from insights.ties import SEVERITY, WEAK_REASON_WORDS
 from interactions.models import FollowUp, Interaction
 from invitations.models import Review
 from invitations.policy import owner_today
@@ -54,12 +54,6 @@ FOLLOW_UP_IN = datetime.timedelta(days=7)
 QUIET_AFTER_FOLLOW_UP = datetime.timedelta(days=30)
 FOLLOW_UP_WITHIN = datetime.timedelta(days=365)
 
-REASON_LABELS = {
-    "recall_forgotten": "Not recalled",
-    "silence_gap": "Silent far past your usual gap",
-    "silence_cadence": "Silent longer than its layer allows",
-    "never_met": "Never met nor talked with",
-}
 # The columns a decision may change, and so what undo puts back.
 STATE_FIELDS = ("flagged_on", "quiet_until", "let_go_on", "weak_reason", "weak_text", "health")
 DATE_FIELDS = ("flagged_on", "quiet_until", "let_go_on")
@@ -145,7 +139,7 @@ def _load_tie_details(item: ReviewItem, today: datetime.date) -> None:
         contact=contact,
         recent=recent,
         recall_card=getattr(contact, "recall_card", None),
-        reason_label=REASON_LABELS.get(tie.weak_reason, "Weak tie"),
+        reason_label=WEAK_REASON_WORDS.get(tie.weak_reason, "weak"),
         opener=tie_opener(contact, recent[0] if recent else None, today),
         follow_up_on=today + FOLLOW_UP_IN,
         today=today,

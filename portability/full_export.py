@@ -46,9 +46,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from insights.models import RecallCard, RecallLog, RecallSnapshot, Tie
-from insights.people import WEAK_REASON_WORDS
 from insights.recall import CARD_COLUMNS
-from insights.ties import LAYERS
+from insights.ties import LAYERS, WEAK_REASON_WORDS
 from interactions.models import Event, FollowUp, Interaction
 from invitations.models import DeclineMessage, DigestSent, IntroductionRequest, Invitation, Review
 from network.models import Contact, OwnerSettings, Tag

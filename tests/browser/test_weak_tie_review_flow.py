@@ -84,7 +84,7 @@ def test_an_invitation_and_three_weak_ties_are_reviewed_with_the_keyboard(page_a
     press("a", "Ana Lima")
 
     # Then the weak ties, the worst reason first, each with its evidence.
-    expect(card).to_contain_text("Weak tie: Not recalled")
+    expect(card).to_contain_text("Weak tie: not recalled at the last recall check")
     expect(card).to_contain_text("Your last recall check was No idea.")
     expect(card).to_contain_text("21 of 100: last met 8 months ago; 1 meeting before")
     expect(card).to_contain_text("Friends 50")

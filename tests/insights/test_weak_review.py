@@ -168,7 +168,7 @@ def test_a_tie_card_shows_the_reason_its_evidence_strength_layer_recall_and_the_
     page = owner_client.get(reverse("invitations:review")).content.decode()
 
     assert "Ana Lima" in page
-    assert "Weak tie: Not recalled" in page
+    assert "Weak tie: not recalled at the last recall check" in page
     assert "Your last recall check was No idea on 3 Nov." in page
     assert "18 of 100" in page and "last met 7 months ago; 1 meeting in the last year" in page
     assert "Meaningful 150" in page
