@@ -14,7 +14,8 @@ TIMEZONE = "Europe/Oslo"
 SEED = 1729
 DAYS = 730
 QUIET_DAYS = 400
-LOGIN_HINT = "Log in at http://127.0.0.1:8000/ as demo / demo"
+# The address is make run's to print: it knows the port.
+LOGIN_HINT = "Log in as demo / demo"
 
 Kind = Interaction.Kind
 Initiator = Interaction.Initiator
