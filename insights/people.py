@@ -212,14 +212,15 @@ _BY_RANK = ("tie__rank", "full_name", "pk")
 
 def _score_bin(low: int) -> PeopleList:
     high = low + SCORE_BIN
-    upper = Q(tie__score__lt=high) if high < 100 else Q(tie__score__lte=100)
+    # Binned by the score as shown, rounded to a whole number: 9.6 reads "10", so it is in 10 to 20.
+    upper = Q(tie__score__lt=high - 0.5) if high < 100 else Q(tie__score__lte=100)
     return PeopleList(
         slug=f"score-{low}",
         title=f"Tie strength {low} to {min(high, 100)}",
         description=f"People whose tie strength is at least {low} and below {high}."
         if high < 100
         else f"People whose tie strength is {low} or more.",
-        filter=lambda scope: _TIED & Q(tie__score__gte=low) & upper,
+        filter=lambda scope: _TIED & Q(tie__score__gte=low - 0.5) & upper,
         order=("-tie__score", "full_name", "pk"),
         reason=_strength,
     )

@@ -155,3 +155,17 @@ def test_archived_people_are_in_no_list(owner_client, owner):
     for slug in ("layer-4", "recalled", "weakened"):
         assert owner_client.get(PEOPLE_LISTS[slug].url).context["page"].paginator.count == 2
     assert owner_client.get(reverse("insights:dashboard")).context["counts"]["layer_4"] == 2
+
+
+def test_a_strength_band_holds_the_scores_as_shown(owner_client, owner):
+    """A score of 9.6 reads "Strength 10 of 100", so it is in 10 to 20, not in 0 to 10."""
+    contacts = _tied(owner, 2)
+    Tie.objects.filter(contact=contacts[0]).update(score=9.6)
+    Tie.objects.filter(contact=contacts[1]).update(score=9.4)
+
+    response = owner_client.get(PEOPLE_LISTS["score-10"].url)
+    assert [c.full_name for c in response.context["page"].object_list] == ["Person 0000"]
+    assert "Strength 10 of 100" in response.content.decode()
+    response = owner_client.get(PEOPLE_LISTS["score-0"].url)
+    assert [c.full_name for c in response.context["page"].object_list] == ["Person 0001"]
+    assert "Strength 9 of 100" in response.content.decode()
