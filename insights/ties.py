@@ -364,7 +364,7 @@ LAYERS: tuple[Layer, ...] = (
 _CADENCE_WORDS = {
     7: ("closest 5", "about weekly"),
     30: ("closest 15", "about monthly"),
-    90: ("closest 50", "every few months"),
+    90: ("closest 50", "every 3 months"),
     365: ("closest 150", "about yearly"),
     730: ("closest 500", "every year or two"),
 }
@@ -392,7 +392,7 @@ SEVERITY = {"recall_forgotten": 0, "silence_gap": 1, "silence_cadence": 1, "neve
 WEAK_REASON_WORDS = {
     "recall_forgotten": "not recalled at the last recall check",
     "silence_gap": "silent far longer than your usual gap",
-    "silence_cadence": "silent longer than their layer's cadence",
+    "silence_cadence": "silent over twice as long as their layer's cadence",
     "never_met": "connected on LinkedIn, never met nor talked with",
 }
 

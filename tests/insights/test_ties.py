@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from insights.ties import (
     AGE_BUCKETS,
+    WEAK_REASON_WORDS,
     WEIGHTS,
     TieInputs,
     layer_for_rank,
@@ -387,6 +388,15 @@ def test_silence_past_twice_the_layer_cadence():
     assert reason.words == "silent for 5 months; ties in your closest 15 are in touch about monthly"
     assert _weak(inputs, cadence_days=90) is None
     assert _weak(inputs, cadence_days=None) is None
+    # The evidence names the cadence the contact page shows ("in touch every 3 months").
+    reason = _weak(_inputs([(200, "in_person", "them")]), cadence_days=90)
+    assert (
+        reason.words == "silent for 6 months; ties in your closest 50 are in touch every 3 months"
+    )
+    # The dashboard's label says the threshold, unlike "drifting" (silent past the cadence once).
+    assert (
+        WEAK_REASON_WORDS["silence_cadence"] == "silent over twice as long as their layer's cadence"
+    )
 
 
 def test_a_linkedin_connection_never_met_nor_talked_with_after_90_days():
