@@ -155,14 +155,14 @@ def tie_opener(contact: Contact, last: Interaction | None, today: datetime.date)
     if last is None:
         text = f"Hi {first} — we are connected but have never properly talked."
         if topic:
-            text += f" I would like to hear about your work on {topic}."
+            text += f" I would like to hear about {_about(topic)}."
         return f"{text} Coffee soon?"[:300]
     where = f" at {last.event.name}" if last.event else ""
     month = f"{last.occurred_on:%B}"
     if last.occurred_on.year != today.year:
         month += f" {last.occurred_on.year}"
     since = f"since we last {LAST_VERBS.get(last.kind, 'talked')}{where} in {month}"
-    thought = f"I was thinking about your work on {topic}" if topic else "I was thinking of you"
+    thought = f"I was thinking about {_about(topic)}" if topic else "I was thinking of you"
     return f"Hi {first} — {thought} {since}. Coffee soon?"[:300]
 
 
@@ -173,6 +173,57 @@ def _topic(stands_for: str) -> str:
     if word[:1].isupper() and word[1:].islower():
         topic = topic[0].lower() + topic[1:]
     return topic
+
+
+# What people write under "what they stand for" often starts with a verb: "Believes permitting is
+# the bottleneck". "your work on believes permitting ..." is not English, so these become "how you
+# believe permitting ...". A closed list: a plural noun ("Batteries for ...") keeps "your work on".
+_STANCE_VERBS = frozenset(
+    [
+        "advocates",
+        "argues",
+        "backs",
+        "believes",
+        "bets",
+        "builds",
+        "campaigns",
+        "cares",
+        "champions",
+        "fights",
+        "helps",
+        "insists",
+        "invests",
+        "leads",
+        "pairs",
+        "pushes",
+        "reads",
+        "researches",
+        "runs",
+        "says",
+        "sees",
+        "shows",
+        "studies",
+        "teaches",
+        "thinks",
+        "wants",
+        "writes",
+    ]
+)
+
+
+def _about(topic: str) -> str:
+    """ "your work on open data", or "how you believe permitting is the bottleneck"."""
+    verb, _, rest = topic.partition(" ")
+    if verb.lower() not in _STANCE_VERBS or not rest:
+        return f"your work on {topic}"
+    verb = verb.lower()
+    if verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("ches", "shes", "sses", "xes")):
+        verb = verb[:-2]
+    else:
+        verb = verb[:-1]
+    return f"how you {verb} {rest}"
 
 
 class ReconnectForm(forms.Form):

@@ -525,6 +525,28 @@ def test_the_opener_reads_well_without_a_topic_or_any_interaction():
     )
 
 
+@pytest.mark.parametrize(
+    ("stands_for", "about"),
+    [
+        ("Believes permitting is the bottleneck", "how you believe permitting is the bottleneck"),
+        ("Argues that grids matter", "how you argue that grids matter"),
+        ("Pushes for more women on cap tables", "how you push for more women on cap tables"),
+        ("Studies sodium-ion cells", "how you study sodium-ion cells"),
+        ("Batteries for the grid", "your work on batteries for the grid"),
+    ],
+)
+def test_the_opener_turns_a_stand_for_that_starts_with_a_verb_into_english(stands_for, about):
+    """ "your work on believes permitting ..." was what nearly every demo card offered to send."""
+    contact = Contact(full_name="Ana Lima", stands_for=stands_for)
+    last = Interaction(kind=Interaction.Kind.MESSAGE, occurred_on=datetime.date(2025, 11, 2))
+    assert tie_opener(contact, last, datetime.date(2026, 5, 4)) == (
+        f"Hi Ana — I was thinking about {about} since we last wrote in November 2025. Coffee soon?"
+    )
+    assert f"I would like to hear about {about}." in tie_opener(
+        contact, None, datetime.date(2026, 5, 4)
+    )
+
+
 @pytest.mark.parametrize("invitations", [False, True], ids=["ties only", "with invitations"])
 @pytest.mark.parametrize("size", [10, 2000])
 def test_review_card_costs_the_same_queries_at_any_size(
