@@ -161,7 +161,8 @@ def _weak_reasons(counts: dict) -> list[tuple[str, int]]:
 
 def _weakened(owner, scope: Scope) -> list[Contact]:
     open_follow_up = (
-        FollowUp.objects.filter(contact=OuterRef("pk"), done_at__isnull=True)
+        FollowUp.objects.open()
+        .filter(contact=OuterRef("pk"))
         .order_by("due_on")
         .values("due_on")[:1]
     )
