@@ -29,7 +29,6 @@ from network.templatetags.kith import day, days_ago
 
 QUIET_AFTER_DAYS = 365
 SCORE_BIN = 10
-# What each weak-tie reason code means, for counts of "the top reasons".
 
 
 @dataclass(frozen=True)
@@ -396,5 +395,4 @@ def people_counts(owner, scope: Scope) -> dict[str, int]:
         counts[f"flagged_{code}"] = Count("pk", filter=_in_review(scope) & Q(tie__weak_reason=code))
     counts["total"] = Count("pk")
     counts["connected"] = Count("pk", filter=Q(linkedin_status=Contact.LinkedInStatus.CONNECTED))
-    counts["tied"] = Count("pk", filter=_TIED)
     return Contact.objects.owned_by(owner).active().aggregate(**counts)
