@@ -20,6 +20,7 @@ from insights.compute import recompute_owner
 from insights.models import RecallCard, Tie
 from interactions.models import Interaction
 from network.models import Contact
+from network.querytimer import QueryTimer
 
 USERNAME = "benchmark-insights"
 BATCH = 5_000
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             ("the next night (writes the ties that changed)", TODAY + datetime.timedelta(days=1)),
         ]
         for attempt, today in runs:
-            queries = _QueryTimer()
+            queries = QueryTimer()
             started, cpu = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(queries):
                 ties = recompute_owner(owner, today)
@@ -152,18 +153,3 @@ def _summary(owner) -> str:
         f"{ties.exclude(weak_reason='').count():,} weak, "
         f"{ties.filter(flagged_on__isnull=False).count():,} flagged (the weekly cap)"
     )
-
-
-class _QueryTimer:
-    """Adds up the time spent in database queries (connection.execute_wrapper)."""
-
-    def __init__(self) -> None:
-        self.count, self.seconds = 0, 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.count += 1
-            self.seconds += time.perf_counter() - started

@@ -21,6 +21,7 @@ from django.db import connection
 
 from interactions.models import Interaction
 from network.models import Contact
+from network.querytimer import QueryTimer
 from portability.linkedin import linkedin_import
 
 OWNER_URL = "https://www.linkedin.com/in/benchmark-owner"
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                 f"{path.stat().st_size / 2**20:.1f} MB zip"
             )
             for attempt in ("first import", "re-import"):
-                queries = _QueryTimer()
+                queries = QueryTimer()
                 started, cpu = time.perf_counter(), time.process_time()
                 with connection.execute_wrapper(queries):
                     summary = linkedin_import(owner, path)
@@ -155,21 +156,6 @@ COMPANIES = [
     "Nordlys Analytics AB",
     "Beispiel GmbH & Co. KG",
 ]
-
-
-class _QueryTimer:
-    """Adds up the time spent in database queries (connection.execute_wrapper)."""
-
-    def __init__(self) -> None:
-        self.count, self.seconds = 0, 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.count += 1
-            self.seconds += time.perf_counter() - started
 
 
 def _check(owner, connections: int, talks: set[tuple[str, str, datetime.date]]) -> str:
