@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from insights.models import RecallCard, Tie
 from insights.recall import (
@@ -79,10 +80,6 @@ class PeopleList:
 # Reasons in words -------------------------------------------------------------------------------
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _card(contact: Contact):
     return getattr(contact, "recall_card", None)
 
@@ -96,7 +93,7 @@ def _last_answer(contact: Contact, _scope: Scope) -> str:
     checks = f"{card.reviews} check{'s' if card.reviews != 1 else ''}"
     answer = f"last answer {card.get_last_rating_display()} on {day(card.last_review)} ({checks})"
     status = recall_status(card, timezone.now())
-    return _sentence(answer if status.code == "forgotten" else f"{status.words}; {answer}")
+    return capfirst(answer if status.code == "forgotten" else f"{status.words}; {answer}")
 
 
 def _never_checked(contact: Contact, _scope: Scope) -> str:
@@ -129,13 +126,13 @@ def _strength(contact: Contact, _scope: Scope) -> str:
 
 def _flagged(contact: Contact, _scope: Scope) -> str:
     tie = _tie(contact)
-    return f"{_sentence(tie.weak_text)} (in the weekly review since {day(tie.flagged_on)})"
+    return f"{capfirst(tie.weak_text)} (in the weekly review since {day(tie.flagged_on)})"
 
 
 def _waiting(contact: Contact, scope: Scope) -> str:
     tie = _tie(contact)
     return (
-        f"{_sentence(tie.weak_text)}; waits until the weekly review has room "
+        f"{capfirst(tie.weak_text)}; waits until the weekly review has room "
         f"(at most {scope.weak_ties_per_week} a week, the weakest first)"
     )
 
