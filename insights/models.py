@@ -164,7 +164,3 @@ class Tie(models.Model):
 
     def __str__(self) -> str:
         return f"Tie with contact {self.contact_id}: {self.score:.0f}"
-
-    @property
-    def is_flagged(self) -> bool:
-        return self.flagged_on is not None
