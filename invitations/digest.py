@@ -127,7 +127,9 @@ def digest_build(owner, *, now: datetime.datetime | None = None) -> Digest:
         "follow_ups_count": follow_ups_count,
         "follow_ups": list(follow_ups_due[:FIRST_FEW]),
         "follow_ups_more": max(follow_ups_count - FIRST_FEW, 0),
-        "declined_now_meeting": declined_now_meeting_policy(owner, limit=FIRST_FEW),
+        "declined_now_meeting": declined_now_meeting_policy(
+            owner, settings=owner_settings, today=today, limit=FIRST_FEW
+        ),
         # The review's other parts (weak ties), told by the apps that add them.
         "also_waiting": review_waiting(owner, today),
         "review_url": settings.KITH_BASE_URL + reverse("invitations:review"),

@@ -314,13 +314,17 @@ def contact_verdicts(
 
 
 def declined_now_meeting_policy(
-    owner, *, limit: int | None = None
+    owner,
+    *,
+    settings: OwnerSettings | None = None,
+    today: datetime.date | None = None,
+    limit: int | None = None,
 ) -> list[tuple[Invitation, Verdict, str]]:
     """Declined incoming invitations whose person meets the policy now thanks to interactions
     logged after the decline, newest decline first, with a sentence saying what happened since.
 
     People already connected or invited on LinkedIn are left out: nothing is left to suggest."""
-    settings, today = _settings_and_today(owner, None, None)
+    settings, today = _settings_and_today(owner, settings, today)
     zone = settings.zone
     declined = list(
         Invitation.objects.owned_by(owner)
