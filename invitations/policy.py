@@ -23,6 +23,7 @@ query over their interactions and one for each person's latest in-person meeting
 however many invitations there are.
 """
 
+import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -105,15 +106,9 @@ def owner_today(settings: OwnerSettings) -> datetime.date:
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` months earlier, or the month's last day when it has no such day
     (31 May minus 3 months is 28 or 29 February)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    return datetime.date(year, month, min(day.day, 28))
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _window_words(months: int) -> str:
