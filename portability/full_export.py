@@ -567,7 +567,8 @@ SKIPPED_KINDS: dict[str, type[models.Model]] = {"invitation": Invitation, "tie":
 
 def _skipped_item(raw: Any, path: str, id_maps: dict[type[models.Model], dict]) -> str:
     kind, _, old_id = raw.partition(":") if isinstance(raw, str) else ("", "", "")
-    if kind not in SKIPPED_KINDS or not old_id.isdigit():
+    # isdecimal, not isdigit: int() refuses digits such as "²".
+    if kind not in SKIPPED_KINDS or not old_id.isdecimal():
         raise ImportFileError(
             f"{path}: should be “invitation:<id>” or “tie:<contact id>”, not {_json(raw)}."
         )

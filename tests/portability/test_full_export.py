@@ -1037,6 +1037,17 @@ def test_an_undo_that_would_reach_someone_elses_contact_is_refused(owner, other_
     assert set(_row_counts(other_user).values()) == {0}
 
 
+def test_a_skipped_item_whose_id_is_a_superscript_digit_is_refused(owner, other_user):
+    _network(owner)
+    document = _export(owner)
+    document["reviews"][0]["skipped_items"] = ["invitation:\u00b2"]
+
+    with pytest.raises(ImportFileError, match=r"reviews\[0\]\.skipped_items\[0\]: should be"):
+        data_import(other_user, document)
+
+    assert set(_row_counts(other_user).values()) == {0}
+
+
 def test_a_skipped_item_that_is_not_an_invitation_of_the_file_is_refused(owner, other_user):
     _network(owner)
     document = _export(owner)
